@@ -1,0 +1,3 @@
+"""BOMCA Programme Information System."""
+
+__version__ = "0.1.0"

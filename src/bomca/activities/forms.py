@@ -1,0 +1,197 @@
+"""Forms of the activity register: filters, the activity itself and its participant counts."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.forms.utils import ErrorList
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from bomca.activities.models import Activity, ActivityType, Scope, Status
+from bomca.activities.selectors import ACTIVITY_ORDERINGS, NO_HOST_COUNTRY, ActivityFilters
+from bomca.activities.services import EDITABLE_FIELDS, RELATION_FIELDS
+from bomca.core.errors import ApplicationError
+from bomca.core.models import Source
+from bomca.core.periods import parse_period
+from bomca.people.models import ParticipantCount
+from bomca.people.services import ParticipantCountInput
+from bomca.reference.models import Country, Programme
+from bomca.reference.selectors import component_list, organisation_list, programme_country_list
+
+_ANY = [("", _("Any"))]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class ActivityFilterForm(forms.Form):
+    """The register's filters; every field optional, every value checked."""
+
+    text = forms.CharField(label=_("Search"), required=False, max_length=100)
+    component = forms.TypedChoiceField(
+        label=_("Component"), required=False, coerce=int, empty_value=None
+    )
+    country = forms.ChoiceField(label=_("Host country"), required=False)
+    activity_type = forms.ChoiceField(
+        label=_("Type"), required=False, choices=_ANY + ActivityType.choices
+    )
+    scope = forms.ChoiceField(label=_("Scope"), required=False, choices=_ANY + Scope.choices)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=_ANY + Status.choices)
+    period = forms.CharField(
+        label=_("Period"),
+        required=False,
+        max_length=40,
+        help_text=_("2023Q2, 2023, 2023-04 or 2021-04..2025-09"),
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort"), required=False, choices=[(key, key) for key in ACTIVITY_ORDERINGS]
+    )
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["component"].choices = _ANY + [  # type: ignore[attr-defined]
+            (component.number, str(component)) for component in component_list(programme=programme)
+        ]
+        self.fields["country"].choices = (  # type: ignore[attr-defined]
+            _ANY
+            + [
+                (country.code, country.name)
+                for country in programme_country_list(programme=programme)
+            ]
+            + [(NO_HOST_COUNTRY, _("No host country (regional, online)"))]
+        )
+
+    def clean_period(self) -> Any:
+        text = self.cleaned_data["period"]
+        if not text:
+            return None
+        try:
+            return parse_period(text)
+        except ApplicationError as error:
+            raise forms.ValidationError(error.message) from None
+
+    def filters(self) -> ActivityFilters:
+        """The filters the valid fields describe (invalid fields are ignored)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return ActivityFilters(
+            component=data.get("component"),
+            country=data.get("country", ""),
+            activity_type=data.get("activity_type", ""),
+            scope=data.get("scope", ""),
+            status=data.get("status", ""),
+            period=data.get("period"),
+            text=data.get("text", ""),
+        )
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = [*EDITABLE_FIELDS, *RELATION_FIELDS]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "outputs": forms.Textarea(attrs={"rows": 3}),
+            "narrative_en": forms.Textarea(attrs={"rows": 4}),
+            "narrative_ru": forms.Textarea(attrs={"rows": 4}),
+            "beneficiary_organisations": forms.SelectMultiple(attrs={"size": 8}),
+            "co_organisers": forms.SelectMultiple(attrs={"size": 4}),
+        }
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.programme = programme
+        countries = programme_country_list(programme=programme)
+        fields = self.fields
+        fields["component"].queryset = component_list(programme=programme)  # type: ignore[attr-defined]
+        fields["host_country"].queryset = countries  # type: ignore[attr-defined]
+        fields["trainer_country"].queryset = countries  # type: ignore[attr-defined]
+        fields["abroad_country"].queryset = Country.objects.exclude(  # type: ignore[attr-defined]
+            pk__in=countries.values("pk")
+        )
+        organisations = organisation_list(programme=programme)
+        fields["beneficiary_organisations"].queryset = organisations  # type: ignore[attr-defined]
+        fields["co_organisers"].queryset = organisations  # type: ignore[attr-defined]
+
+    def service_data(self) -> dict[str, Any]:
+        """The cleaned values, in the shape the activity services take."""
+        return {field: self.cleaned_data[field] for field in self.Meta.fields}
+
+
+class ParticipantCountForm(forms.ModelForm):
+    _count_errors = {"min_value": _("A count cannot be negative.")}
+
+    female = forms.IntegerField(
+        label=_("Women"), min_value=0, initial=0, error_messages=_count_errors
+    )
+    male = forms.IntegerField(label=_("Men"), min_value=0, initial=0, error_messages=_count_errors)
+    unrecorded = forms.IntegerField(
+        label=_("Sex not recorded"), min_value=0, initial=0, error_messages=_count_errors
+    )
+
+    class Meta:
+        model = ParticipantCount
+        fields = ["country", "organisation", "female", "male", "unrecorded"]
+
+    def as_input(self) -> ParticipantCountInput:
+        """This row for the services; an unchanged row keeps where its numbers came from."""
+        data = self.cleaned_data
+        keep = self.instance.pk is not None and not self.has_changed()
+        return ParticipantCountInput(
+            country=data["country"],
+            organisation=data.get("organisation"),
+            female=data["female"],
+            male=data["male"],
+            unrecorded=data["unrecorded"],
+            source=self.instance.source if keep else Source.RECORDED,
+            source_note=self.instance.source_note if keep else "",
+        )
+
+
+class BaseParticipantCountFormSet(forms.BaseInlineFormSet):
+    _non_form_errors: ErrorList | None
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        countries = programme_country_list(programme=programme)
+        organisations = organisation_list(programme=programme)
+        for form in self.forms:
+            form.fields["country"].queryset = countries  # type: ignore[attr-defined]
+            form.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+
+    def add_non_form_errors(self, messages: list[str]) -> None:
+        """Show errors the services found across rows (e.g. a repeated country)."""
+        self.full_clean()
+        self._non_form_errors = self.error_class(messages, error_class="nonform")
+
+    def rows(self) -> list[ParticipantCountInput]:
+        """The rows that are filled in and not marked for deletion."""
+        return [
+            cast(ParticipantCountForm, form).as_input()
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+
+def participant_count_formset(
+    data: QueryDict | None, *, activity: Activity, programme: Programme
+) -> BaseParticipantCountFormSet:
+    """The participant-count rows of ``activity`` (unsaved for a new one), bound to ``data``."""
+    formset = ParticipantCountFormSet(data, instance=activity, programme=programme, prefix="counts")
+    return cast(BaseParticipantCountFormSet, formset)
+
+
+ParticipantCountFormSet = forms.inlineformset_factory(
+    Activity,
+    ParticipantCount,
+    form=ParticipantCountForm,
+    formset=BaseParticipantCountFormSet,
+    extra=2,
+    can_delete=True,
+)

@@ -1,0 +1,148 @@
+"""Reads of activities: the filtered register and the counts every report shows."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from bomca.activities.models import Activity, ActivityType, Scope, Status
+from bomca.core.periods import Period
+from bomca.reference.models import Programme
+
+#: Key under which ``by_country`` counts activities that have no host country (online, regional).
+NO_HOST_COUNTRY = "regional"
+
+#: Sort keys the register accepts, mapped to their ordering.
+ACTIVITY_ORDERINGS: dict[str, tuple[str, ...]] = {
+    "start": ("start_date", "code"),
+    "-start": ("-start_date", "-code"),
+    "code": ("code",),
+    "-code": ("-code",),
+    "title": ("title_en", "code"),
+    "-title": ("-title_en", "-code"),
+    "component": ("component__number", "start_date", "code"),
+    "-component": ("-component__number", "-start_date", "-code"),
+    "country": ("host_country__name_en", "start_date", "code"),
+    "-country": ("-host_country__name_en", "-start_date", "-code"),
+    "participants": ("participants_total", "code"),
+    "-participants": ("-participants_total", "code"),
+}
+DEFAULT_ORDERING = "-start"
+
+
+@dataclass(frozen=True)
+class ActivityFilters:
+    """What the register is narrowed to; empty values mean 'any'."""
+
+    component: int | None = None
+    country: str = ""
+    activity_type: str = ""
+    scope: str = ""
+    status: str = ""
+    period: Period | None = None
+    text: str = ""
+
+
+def activity_list(
+    *,
+    programme: Programme,
+    filters: ActivityFilters | None = None,
+    ordering: str = DEFAULT_ORDERING,
+) -> QuerySet[Activity]:
+    """The programme's activities that match ``filters``, with what the register shows."""
+    filters = filters or ActivityFilters()
+    activities = Activity.objects.filter(programme=programme)
+    if filters.component is not None:
+        activities = activities.filter(component__number=filters.component)
+    if filters.country == NO_HOST_COUNTRY:
+        activities = activities.filter(host_country__isnull=True)
+    elif filters.country:
+        activities = activities.filter(host_country__code=filters.country)
+    if filters.activity_type:
+        activities = activities.filter(activity_type=filters.activity_type)
+    if filters.scope:
+        activities = activities.filter(scope=filters.scope)
+    if filters.status:
+        activities = activities.filter(status=filters.status)
+    if filters.period is not None:
+        activities = activities.filter(
+            start_date__gte=filters.period.start, start_date__lte=filters.period.end
+        )
+    if filters.text:
+        text = filters.text.strip()
+        activities = activities.filter(
+            Q(code__icontains=text)
+            | Q(title_en__icontains=text)
+            | Q(title_ru__icontains=text)
+            | Q(thematic_area__icontains=text)
+            | Q(city__icontains=text)
+            | Q(narrative_en__icontains=text)
+        )
+    return (
+        activities.select_related("component", "host_country", "abroad_country")
+        .annotate(participants_total=_participants_total())
+        .order_by(*ACTIVITY_ORDERINGS.get(ordering, ACTIVITY_ORDERINGS[DEFAULT_ORDERING]))
+    )
+
+
+def _participants_total() -> Coalesce:
+    return Coalesce(
+        Sum("participant_counts__female")
+        + Sum("participant_counts__male")
+        + Sum("participant_counts__unrecorded"),
+        0,
+    )
+
+
+def implemented_in(*, programme: Programme, period: Period) -> QuerySet[Activity]:
+    """Activities implemented in ``period``: status implemented, counted by their start date."""
+    return Activity.objects.filter(
+        programme=programme,
+        status=Status.IMPLEMENTED,
+        start_date__gte=period.start,
+        start_date__lte=period.end,
+    )
+
+
+@dataclass(frozen=True)
+class ActivityCounts:
+    """How many activities, in total and broken down by stable codes."""
+
+    total: int = 0
+    by_component: dict[str, int] = field(default_factory=dict)
+    by_country: dict[str, int] = field(default_factory=dict)
+    by_type: dict[str, int] = field(default_factory=dict)
+    by_scope: dict[str, int] = field(default_factory=dict)
+
+
+def activities_implemented(*, programme: Programme, period: Period) -> ActivityCounts:
+    """Activities implemented in the period, with every breakdown from one grouped query."""
+    rows = (
+        implemented_in(programme=programme, period=period)
+        .values("component__number", "host_country__code", "activity_type", "scope")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_component: Counter[str] = Counter(
+        {f"C{number}": 0 for number in programme.components.values_list("number", flat=True)}
+    )
+    by_country: Counter[str] = Counter(
+        dict.fromkeys(programme.countries.values_list("code", flat=True), 0)
+    )
+    by_type: Counter[str] = Counter(dict.fromkeys(ActivityType.values, 0))
+    by_scope: Counter[str] = Counter(dict.fromkeys(Scope.values, 0))
+    for row in rows:
+        by_component[f"C{row['component__number']}"] += row["n"]
+        by_country[row["host_country__code"] or NO_HOST_COUNTRY] += row["n"]
+        by_type[row["activity_type"]] += row["n"]
+        by_scope[row["scope"]] += row["n"]
+    return ActivityCounts(
+        total=sum(by_scope.values()),
+        by_component=dict(sorted(by_component.items())),
+        by_country=dict(sorted(by_country.items())),
+        by_type=dict(by_type),
+        by_scope=dict(by_scope),
+    )

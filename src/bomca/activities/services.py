@@ -1,0 +1,127 @@
+"""Writes of activities. Every entry point (forms, imports, API, CLI) creates and edits here."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from bomca.activities.models import Activity
+from bomca.core.models import Source
+from bomca.people.services import ParticipantCountInput, participant_counts_replace
+from bomca.reference.models import Component, Country, Programme
+
+#: The fields a person edits; code, programme and provenance are set by the services.
+EDITABLE_FIELDS = (
+    "component",
+    "title_en",
+    "title_ru",
+    "thematic_area",
+    "activity_type",
+    "scope",
+    "format",
+    "host_country",
+    "city",
+    "abroad_country",
+    "start_date",
+    "end_date",
+    "status",
+    "delivered_by",
+    "trainer_country",
+    "outputs",
+    "narrative_en",
+    "narrative_ru",
+)
+RELATION_FIELDS = ("beneficiary_organisations", "co_organisers")
+
+_CODE = re.compile(r"^C(\d+)-([A-Z]{2})-(\d{4})-(\d{3,})$")
+REGIONAL_CODE = "RG"
+
+
+def activity_code_for(
+    *, component: Component, host_country: Country | None, year: int, number: int
+) -> str:
+    """The human-readable code, e.g. ``C1-TM-2023-014``; ``RG`` when there is no host country."""
+    country = host_country.code if host_country else REGIONAL_CODE
+    return f"C{component.number}-{country}-{year}-{number:03d}"
+
+
+def activity_next_number(*, programme: Programme, year: int) -> int:
+    """The next running number of the programme's activities starting in ``year``."""
+    codes = Activity.objects.filter(programme=programme, code__contains=f"-{year}-").values_list(
+        "code", flat=True
+    )
+    numbers = [int(match[4]) for code in codes if (match := _CODE.match(code))]
+    return max(numbers, default=0) + 1
+
+
+def _apply(activity: Activity, data: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = set(data) - set(EDITABLE_FIELDS) - set(RELATION_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable activity fields: {sorted(unknown)}")
+    for field in EDITABLE_FIELDS:
+        if field in data:
+            setattr(activity, field, data[field])
+    return {field: data[field] for field in RELATION_FIELDS if field in data}
+
+
+def _save(
+    activity: Activity,
+    relations: Mapping[str, Any],
+    participant_counts: Sequence[ParticipantCountInput] | None,
+) -> Activity:
+    activity.full_clean()
+    activity.save()
+    for field, values in relations.items():
+        getattr(activity, field).set(values)
+    if participant_counts is not None:
+        participant_counts_replace(activity=activity, rows=participant_counts)
+    return activity
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    programme: Programme,
+    data: Mapping[str, Any],
+    participant_counts: Sequence[ParticipantCountInput] = (),
+    code: str | None = None,
+    source: str = Source.RECORDED,
+    source_note: str = "",
+) -> Activity:
+    """Record a new activity with its participant counts; assigns its code unless one is given."""
+    activity = Activity(programme=programme, source=source, source_note=source_note)
+    relations = _apply(activity, data)
+    if code is None:
+        activity.full_clean(exclude=["code"])
+        # Lock the programme row so that two people saving at once never draw the same number.
+        Programme.objects.select_for_update().filter(pk=programme.pk).first()
+        year = activity.start_date.year
+        code = activity_code_for(
+            component=activity.component,
+            host_country=activity.host_country,
+            year=year,
+            number=activity_next_number(programme=programme, year=year),
+        )
+    elif Activity.objects.filter(code=code).exists():
+        raise ValidationError(
+            {"code": _("An activity with code %(code)s exists.") % {"code": code}}
+        )
+    activity.code = code
+    return _save(activity, relations, participant_counts)
+
+
+@transaction.atomic
+def activity_update(
+    *,
+    activity: Activity,
+    data: Mapping[str, Any],
+    participant_counts: Sequence[ParticipantCountInput] | None = None,
+) -> Activity:
+    """Change an activity; its code never changes. Counts are replaced only when given."""
+    relations = _apply(activity, data)
+    return _save(activity, relations, participant_counts)

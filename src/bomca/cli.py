@@ -1,0 +1,264 @@
+"""The ``bomca`` command line. Every subcommand documents itself (``bomca <command> --help``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+DEMO_USERNAME = "demo"
+
+
+def _django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bomca.settings.base")
+    import django
+
+    django.setup()
+
+
+# --- commands -----------------------------------------------------------------------------
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Create or migrate the database and load the BOMCA 10 reference data (idempotent)."""
+    from django.core.management import call_command
+
+    from bomca.dataset import dataset_load
+
+    call_command("migrate", interactive=False, verbosity=0)
+    report = dataset_load(path=args.dataset)
+    kinds = sorted(set(report.created) | set(report.present))
+    summary = ", ".join(
+        f"{kind}: {report.created[kind]} new, {report.present[kind]} already there"
+        for kind in kinds
+    )
+    print(f"Database ready. {summary}.")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Initialise, create the demo user (password printed once) and serve on localhost."""
+    cmd_init(argparse.Namespace(dataset=None))
+    from bomca.accounts.services import demo_user_ensure
+
+    user, password = demo_user_ensure(username=DEMO_USERNAME)
+    if password:
+        print(f"Demo user created. Log in as {user.username!r} with password {password!r}.")
+        print("The password is shown this once; change it with: bomca manage changepassword demo")
+    else:
+        print(
+            f"User {user.username!r} already exists; its password is unchanged "
+            "(reset it with: bomca manage changepassword demo)."
+        )
+    return _serve(host=args.host, port=args.port, workers=args.workers)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the application with gunicorn; static files are served by whitenoise."""
+    return _serve(host=args.host, port=args.port, workers=args.workers)
+
+
+def _serve(*, host: str, port: int, workers: int) -> int:
+    from gunicorn.app.base import BaseApplication
+
+    from bomca.wsgi import application
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("accesslog", "-")
+
+        def load(self) -> Any:
+            return application
+
+    print(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
+    Server().run()
+    return 0
+
+
+def cmd_figures(args: argparse.Namespace) -> int:
+    """Print the key figures of a programme for a period, as JSON or as tables."""
+    from bomca.core.periods import parse_period
+    from bomca.reference.selectors import programme_get
+    from bomca.reporting.selectors import key_figures
+
+    period = parse_period(args.period)
+    programme = programme_get(code=args.programme)
+    figures = key_figures(programme=programme, period=period).as_dict()
+    if args.format == "json":
+        print(json.dumps(figures, indent=2, ensure_ascii=False))
+    else:
+        _print_figure_tables(figures)
+    return 0
+
+
+def _print_figure_tables(figures: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    period = figures["period"]
+    console.print(
+        f"[bold]{figures['programme']['acronym']} {figures['programme']['code']}[/bold] "
+        f"{period['label']} ({period['start']} to {period['end']})"
+    )
+    implemented = figures["activities"]["implemented"]
+    participants = figures["participants"]
+    console.print(f"Activities implemented: {implemented['total']}")
+    console.print(f"Participants: {participants['total']}")
+    sections = [
+        ("Activities by component", implemented["by_component"]),
+        ("Activities by host country", implemented["by_country"]),
+        ("Activities by type", implemented["by_type"]),
+        ("Activities by scope", implemented["by_scope"]),
+        ("Participants by sex", participants["by_sex"]),
+        ("Participants by country", participants["by_country"]),
+    ]
+    for title, breakdown in sections:
+        table = Table(title=title, title_justify="left")
+        table.add_column("code")
+        table.add_column("count", justify="right")
+        for code, count in breakdown.items():
+            table.add_row(code, str(count))
+        console.print(table)
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    """Run one of Django's management commands, e.g. ``bomca manage createsuperuser``."""
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["bomca manage", *args.arguments])
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    """Print this command-line reference as Markdown (it is kept in docs/cli.md)."""
+    print(cli_reference(), end="")
+    return 0
+
+
+# --- parser -------------------------------------------------------------------------------
+
+
+def _port(text: str) -> int:
+    value = int(text)
+    if not 0 < value < 65536:
+        raise argparse.ArgumentTypeError(f"{value} is not a TCP port (1–65535)")
+    return value
+
+
+def _serve_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default=DEFAULT_HOST, help="address to listen on (%(default)s)")
+    parser.add_argument("--port", type=_port, default=DEFAULT_PORT, help="port (%(default)s)")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="gunicorn worker processes (%(default)s)"
+    )
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "init": cmd_init,
+    "demo": cmd_demo,
+    "serve": cmd_serve,
+    "figures": cmd_figures,
+    "manage": cmd_manage,
+    "docs": cmd_docs,
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bomca",
+        description="BOMCA Programme Information System. Configuration comes from the "
+        "environment: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, BOMCA_VAR_DIR.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="command")
+    for name, function in COMMANDS.items():
+        summary = (function.__doc__ or "").strip().splitlines()[0]
+        command = sub.add_parser(name, help=summary, description=summary)
+        command.set_defaults(handler=function)
+        if name == "init":
+            command.add_argument(
+                "--dataset",
+                type=Path,
+                help="load this dataset file instead of the BOMCA 10 reference data",
+            )
+        elif name in ("demo", "serve"):
+            _serve_options(command)
+        elif name == "figures":
+            command.add_argument(
+                "--period",
+                required=True,
+                help="2023Q2 (quarter), 2023 (year), 2023-04 (month) or 2021-04..2025-09 (range)",
+            )
+            command.add_argument(
+                "--programme", help="programme code, e.g. BOMCA10 (default: the default programme)"
+            )
+            command.add_argument(
+                "--format", choices=("json", "table"), default="table", help="output (%(default)s)"
+            )
+        elif name == "manage":
+            command.add_argument(
+                "arguments", nargs=argparse.REMAINDER, help="the management command and its options"
+            )
+    return parser
+
+
+def cli_reference() -> str:
+    """The Markdown reference of every command, generated from the parser."""
+    parser = build_parser()
+    lines = ["# Command-line reference", "", "Generated by `bomca docs`; do not edit by hand.", ""]
+    lines += ["```text", parser.format_help().rstrip(), "```", ""]
+    sub = next(
+        action for action in parser._actions if isinstance(action, argparse._SubParsersAction)
+    )
+    for name, command in sub.choices.items():
+        lines += [f"## bomca {name}", "", command.description or "", ""]
+        lines += ["```text", command.format_help().rstrip(), "```", ""]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``bomca`` console script."""
+    os.environ.setdefault("COLUMNS", "100")  # stable help text, whatever the terminal
+    args = build_parser().parse_args(argv)
+    if args.command == "docs":
+        return cmd_docs(args)
+    from django.core.exceptions import ImproperlyConfigured, ValidationError
+    from django.db import DatabaseError
+
+    try:
+        _django_setup()
+        from bomca.core.errors import ApplicationError
+        from bomca.core.records import describe_validation_error
+
+        try:
+            return int(args.handler(args))
+        except ApplicationError as error:
+            return _fail(error.message)
+        except ValidationError as error:
+            return _fail(describe_validation_error(error))
+    except ImproperlyConfigured as error:
+        return _fail(f"The configuration is incomplete: {error}")
+    except DatabaseError as error:
+        first_line = (
+            str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        )
+        return _fail(f"The database refused the request ({first_line}); has 'bomca init' been run?")
+    except KeyboardInterrupt:
+        return 130
+
+
+def _fail(message: str) -> int:
+    print(f"bomca: error: {message}", file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

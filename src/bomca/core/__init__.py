@@ -1,0 +1,1 @@
+"""Shared pieces every app may use: environment, base models, errors, periods."""

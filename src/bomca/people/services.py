@@ -1,0 +1,59 @@
+"""Writes of participation records."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from bomca.activities.models import Activity
+from bomca.core.models import Source
+from bomca.people.models import ParticipantCount
+from bomca.reference.models import Country, Organisation
+
+
+@dataclass(frozen=True)
+class ParticipantCountInput:
+    """One row of aggregate participation: a country (and organisation) with counts by sex."""
+
+    country: Country
+    organisation: Organisation | None = None
+    female: int = 0
+    male: int = 0
+    unrecorded: int = 0
+    source: str = Source.RECORDED
+    source_note: str = ""
+
+
+@transaction.atomic
+def participant_counts_replace(
+    *, activity: Activity, rows: Sequence[ParticipantCountInput]
+) -> list[ParticipantCount]:
+    """Make the activity's participant counts exactly ``rows``; all rows valid or none saved."""
+    seen: set[tuple[int, int | None]] = set()
+    records = []
+    for index, row in enumerate(rows, start=1):
+        key = (row.country.pk, row.organisation.pk if row.organisation else None)
+        if key in seen:
+            raise ValidationError(
+                _("Row %(row)s repeats the country and organisation of an earlier row.")
+                % {"row": index}
+            )
+        seen.add(key)
+        record = ParticipantCount(
+            activity=activity,
+            country=row.country,
+            organisation=row.organisation,
+            female=row.female,
+            male=row.male,
+            unrecorded=row.unrecorded,
+            source=row.source,
+            source_note=row.source_note,
+        )
+        record.full_clean()
+        records.append(record)
+    activity.participant_counts.all().delete()
+    return ParticipantCount.objects.bulk_create(records)

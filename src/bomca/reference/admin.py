@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from bomca.reference.models import Component, Country, Organisation, Programme, ReportingPeriod
+
+
+class ComponentInline(admin.StackedInline):
+    model = Component
+    extra = 0
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_en", "start_date", "end_date", "budget", "currency", "source"]
+    filter_horizontal = ["co_funders", "implementing_partners", "countries"]
+    inlines = [ComponentInline]
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ["code", "iso3", "name_en", "name_ru", "source"]
+    search_fields = ["code", "name_en", "name_ru"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_en", "kind", "country", "iati_type", "source"]
+    list_filter = ["kind", "country", "source"]
+    search_fields = ["code", "name_en", "name_ru", "acronym"]
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(admin.ModelAdmin):
+    list_display = ["code", "programme", "start_date", "end_date"]
+    list_filter = ["programme"]

@@ -1,0 +1,15 @@
+"""Settings for the test suite: fast hashing, a throwaway var dir, either database."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+os.environ.setdefault("BOMCA_VAR_DIR", tempfile.mkdtemp(prefix="bomca-test-"))
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
+
+from bomca.settings.base import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+LOGGING = {"version": 1, "disable_existing_loggers": False}

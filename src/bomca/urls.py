@@ -1,0 +1,13 @@
+"""URL routes of the whole product."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("accounts/", include("bomca.accounts.urls")),
+    path("activities/", include("bomca.activities.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("bomca.reporting.urls")),
+]
