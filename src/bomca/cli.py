@@ -172,16 +172,24 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    # A fixed width keeps the generated reference (docs/cli.md) the same on every terminal.
+    return argparse.HelpFormatter(prog, width=100)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bomca",
+        formatter_class=_formatter,
         description="BOMCA Programme Information System. Configuration comes from the "
         "environment: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, BOMCA_VAR_DIR.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="command")
     for name, function in COMMANDS.items():
         summary = (function.__doc__ or "").strip().splitlines()[0]
-        command = sub.add_parser(name, help=summary, description=summary)
+        command = sub.add_parser(
+            name, help=summary, description=summary, formatter_class=_formatter
+        )
         command.set_defaults(handler=function)
         if name == "init":
             command.add_argument(
@@ -226,7 +234,6 @@ def cli_reference() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``bomca`` console script."""
-    os.environ.setdefault("COLUMNS", "100")  # stable help text, whatever the terminal
     args = build_parser().parse_args(argv)
     if args.command == "docs":
         return cmd_docs(args)
