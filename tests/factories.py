@@ -13,6 +13,10 @@ from bomca.people.models import ParticipantCount
 from bomca.reference.models import Component, Country, Organisation, OrganisationKind, Programme
 
 
+#: The password of every UserFactory user.
+PASSWORD = "correct-horse-battery"
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
@@ -21,7 +25,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     first_name = "Test"
     last_name = factory.Sequence(lambda n: f"Person {n}")
-    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+    # Hashed before the insert: a password set after it (and not saved) left the stored hash
+    # empty, so force_login's session hash never matched and every request logged out.
+    password = factory.django.Password(PASSWORD)
 
 
 class CountryFactory(factory.django.DjangoModelFactory):
