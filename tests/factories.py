@@ -12,7 +12,6 @@ from bomca.activities.models import Activity, ActivityType, Format, Scope, Statu
 from bomca.people.models import ParticipantCount
 from bomca.reference.models import Component, Country, Organisation, OrganisationKind, Programme
 
-
 #: The password of every UserFactory user.
 PASSWORD = "correct-horse-battery"
 

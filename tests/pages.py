@@ -109,7 +109,11 @@ def field_container(response: HttpResponse, name: str, *, prefix: str = "") -> E
 
 def errors_of(container: Element) -> list[str]:
     """The error messages shown inside ``container``."""
-    return [item.text for errors in container.find_all("ul", cls="errorlist") for item in errors.find_all("li")]
+    return [
+        item.text
+        for errors in container.find_all("ul", cls="errorlist")
+        for item in errors.find_all("li")
+    ]
 
 
 def text(response: HttpResponse) -> str:
@@ -126,3 +130,47 @@ def external_urls(response: HttpResponse) -> list[str]:
         if name in {"src", "href", "action", "hx-get", "hx-post"}
         and re.match(r"^(https?:)?//", value.strip(), flags=re.IGNORECASE)
     ]
+
+
+def htmx_swap(root: Element, target_id: str, fragment: Element) -> None:
+    """What htmx does with a fragment: out-of-band elements replace their namesakes by id,
+    the rest becomes the content of the target."""
+    for element in [element for element in fragment.iter() if "hx-swap-oob" in element.attrs]:
+        assert element.parent is not None
+        element.parent.children.remove(element)
+        _replace(root.by_id(element.attrs["id"]), element)
+    target = root.by_id(target_id)
+    target.children = list(fragment.children)
+    for child in target.children:
+        if isinstance(child, Element):
+            child.parent = target
+
+
+def _replace(old: Element, new: Element) -> None:
+    assert old.parent is not None
+    old.parent.children[old.parent.children.index(old)] = new
+    new.parent = old.parent
+
+
+def form_values(root: Element, form: Element) -> dict[str, str]:
+    """What submitting ``form`` sends: its fields and those of any ``hx-include``d element."""
+    scopes = [form]
+    if include := form.attrs.get("hx-include", "").strip():
+        scopes += [root.by_id(selector.strip()[1:]) for selector in include.split(",")]
+    values: dict[str, str] = {}
+    for scope in scopes:
+        for element in scope.iter():
+            name = element.attrs.get("name")
+            if not name or element.tag not in {"input", "select"}:
+                continue
+            if element.tag == "input":
+                if (
+                    element.attrs.get("type") not in {"checkbox", "radio"}
+                    or "checked" in element.attrs
+                ):
+                    values[name] = element.attrs.get("value", "")
+                continue
+            options = element.find_all("option")
+            chosen = [option for option in options if "selected" in option.attrs] or options[:1]
+            values[name] = chosen[0].attrs.get("value", chosen[0].text) if chosen else ""
+    return values

@@ -122,7 +122,8 @@ def _print_figure_tables(figures: dict[str, Any]) -> None:
         ("Participants by country", participants["by_country"]),
     ]
     for title, breakdown in sections:
-        table = Table(title=title, title_justify="left")
+        console.print(f"\n[bold]{title}[/bold]")
+        table = Table()
         table.add_column("code")
         table.add_column("count", justify="right")
         for code, count in breakdown.items():

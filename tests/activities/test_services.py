@@ -86,18 +86,21 @@ def test_activity_create_codes_an_activity_without_host_country_rg(bomca10):
 def test_activity_create_numbers_a_second_programme_in_the_same_country_and_year(bomca10):
     # A next phase works in the same countries, with the same component numbers, in years
     # the previous phase also worked in; its first activities must still be recordable.
-    successor = ProgrammeFactory(code="SUCCESSOR", countries=[country("KG")])
-    component = ComponentFactory(programme=successor, number=1)
-    data = activity_data(bomca10, component=component, host_country=country("KG"))
+    # BOMCA 10 has C3-UZ-2023-001, which is what the successor's first such activity is coded.
+    successor = ProgrammeFactory(code="SUCCESSOR", countries=[country("UZ")])
+    component = ComponentFactory(programme=successor, number=3)
+    data = activity_data(bomca10, component=component, host_country=country("UZ"))
 
     activity = activity_create(programme=successor, data=data)
 
-    assert activity.code.startswith("C1-KG-2023-")
-    assert activity.code != "C1-KG-2023-018"
+    assert activity.code.startswith("C3-UZ-2023-")
+    assert Activity.objects.get(code=activity.code).programme == successor
 
 
 def test_activity_create_keeps_a_given_code(bomca10):
-    activity = activity_create(programme=bomca10, data=activity_data(bomca10), code="C1-TM-2023-900")
+    activity = activity_create(
+        programme=bomca10, data=activity_data(bomca10), code="C1-TM-2023-900"
+    )
 
     assert activity.code == "C1-TM-2023-900"
 
@@ -239,9 +242,7 @@ def test_activity_create_refuses_two_rows_for_the_same_country_and_organisation(
     before = totals()
 
     with pytest.raises(ValidationError, match="Row 3"):
-        activity_create(
-            programme=bomca10, data=activity_data(bomca10), participant_counts=repeated
-        )
+        activity_create(programme=bomca10, data=activity_data(bomca10), participant_counts=repeated)
 
     assert totals() == before
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from itertools import pairwise
 
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bomca.core.periods import (
@@ -25,6 +26,8 @@ from bomca.core.periods import (
 years = st.integers(min_value=2, max_value=9998)
 quarters = st.builds(quarter, years, st.integers(min_value=1, max_value=4))
 days = st.dates(min_value=date(2, 1, 1), max_value=date(9998, 12, 31))
+# No deadline: a slow machine must not fail a test about calendars.
+untimed = settings(deadline=None)
 
 
 def is_one_sentence(message: str) -> bool:
@@ -86,9 +89,12 @@ def test_parse_period_rejects_year_zero_as_a_period_error(text):
         parse_period(text)
 
 
+@untimed
 @given(
     st.from_regex(
-        r"\A[0-9]{4}(Q[0-9]|-[0-9]{1,2}|-[0-9]{1,2}-[0-9]{1,2})?(\.\.[0-9]{4}(Q[0-9]|-[0-9]{1,2})?)?\Z", fullmatch=True
+        r"\A[0-9]{4}(Q[0-9]|-[0-9]{1,2}|-[0-9]{1,2}-[0-9]{1,2})?"
+        r"(\.\.[0-9]{4}(Q[0-9]|-[0-9]{1,2})?)?\Z",
+        fullmatch=True,
     )
 )
 @example("0000")
@@ -129,6 +135,7 @@ def test_last_complete_quarter_on_the_first_day_of_a_quarter_is_the_one_just_end
     assert last_complete_quarter(date(2024, 1, 1)).label == "2023Q4"
 
 
+@untimed
 @given(quarters)
 def test_every_quarter_contains_its_days_and_no_others(q):
     assert q.start.day == 1
@@ -143,22 +150,26 @@ def test_every_quarter_contains_its_days_and_no_others(q):
     assert quarter_of(q.end) == q
 
 
+@untimed
 @given(days)
 def test_quarter_of_contains_the_day(day):
     assert day in quarter_of(day)
 
 
+@untimed
 @given(quarters)
 def test_next_quarter_undoes_previous_quarter(q):
     assert next_quarter(previous_quarter(q)) == q
     assert previous_quarter(next_quarter(q)) == q
 
 
+@untimed
 @given(quarters)
 def test_next_quarter_starts_the_day_after(q):
     assert next_quarter(q).start == q.end + timedelta(days=1)
 
 
+@untimed
 @given(days, st.integers(min_value=0, max_value=3000))
 def test_quarters_between_covers_the_interval_without_gaps_or_overlaps(start, length):
     end = min(start + timedelta(days=length), date(9998, 12, 31))
@@ -168,10 +179,11 @@ def test_quarters_between_covers_the_interval_without_gaps_or_overlaps(start, le
     assert covered[0].start <= start
     assert covered[-1].end >= end
     assert covered[-1].start <= end
-    for earlier, later in zip(covered, covered[1:], strict=False):
+    for earlier, later in pairwise(covered):
         assert later.start == earlier.end + timedelta(days=1)
 
 
+@untimed
 @given(days)
 def test_last_complete_quarter_has_ended_before_today(today):
     latest = last_complete_quarter(today)

@@ -87,8 +87,10 @@ def test_it_shows_the_four_components_with_their_specific_objectives(
         "Specific objective: Adopting international security standards, integration of best "
         "practices and/or compliance with integrated border management models where applicable"
     )
-    assert cards[3].find_all("p")[1].text.startswith(
-        "Specific objective: Improving living conditions in border areas"
+    assert (
+        cards[3]
+        .find_all("p")[1]
+        .text.startswith("Specific objective: Improving living conditions in border areas")
     )
 
 
@@ -165,7 +167,7 @@ def test_an_impossible_quarter_gets_one_sentence_and_no_crash(
     assert alerts[0].attrs["role"] == "alert"
 
 
-@pytest.mark.parametrize("period", ["2023Q5", "last year", "2023-13", "2023-02-30"])
+@pytest.mark.parametrize("period", ["2023Q5", "last year", "2023-13", "2023-02-30", "0000"])
 def test_any_unreadable_period_is_explained_in_an_alert(
     alice_client: Client, bomca10: Programme, period
 ):
@@ -175,7 +177,8 @@ def test_any_unreadable_period_is_explained_in_an_alert(
     alerts = page(response).find_all("p", cls="form-errors")
     assert len(alerts) == 1
     assert period in alerts[0].text
-    assert alerts[0].text.count(".") >= 1
+    assert alerts[0].text.endswith(".")
+    assert "Traceback" not in response.content.decode()
 
 
 def test_a_range_of_quarters_adds_up(alice_client: Client, bomca10: Programme):
@@ -204,8 +207,12 @@ def test_an_htmx_request_gets_only_the_figures(alice_client: Client, bomca10: Pr
     assert "<html" not in html
     assert "<body" not in html
     assert "Border Management Programme in Central Asia" not in html  # the profile stays put
-    assert page(response).find_all("p", cls="summary")[0].text.startswith(
-        "From 1 April 2023 to 30 June 2023 the programme implemented 25 activities."
+    assert (
+        page(response)
+        .find_all("p", cls="summary")[0]
+        .text.startswith(
+            "From 1 April 2023 to 30 June 2023 the programme implemented 25 activities."
+        )
     )
 
 

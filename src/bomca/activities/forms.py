@@ -76,9 +76,19 @@ class ActivityFilterForm(forms.Form):
         except ApplicationError as error:
             raise forms.ValidationError(error.message) from None
 
+    def ordering(self) -> str:
+        """The valid sort key asked for, or an empty string."""
+        if not self.is_bound:
+            return ""
+        self.is_valid()
+        return str(self.cleaned_data.get("sort", ""))
+
     def filters(self) -> ActivityFilters:
         """The filters the valid fields describe (invalid fields are ignored)."""
-        data = self.cleaned_data if self.is_valid() else {}
+        if not self.is_bound:
+            return ActivityFilters()
+        self.is_valid()  # cleaned_data then holds exactly the fields that are valid
+        data = self.cleaned_data
         return ActivityFilters(
             component=data.get("component"),
             country=data.get("country", ""),
@@ -161,9 +171,31 @@ class BaseParticipantCountFormSet(forms.BaseInlineFormSet):
         super().__init__(*args, **kwargs)
         countries = programme_country_list(programme=programme)
         organisations = organisation_list(programme=programme)
+        # Each row's dropdowns render from one list, not from two queries per row.
+        country_choices = [("", "---------"), *((c.pk, str(c)) for c in countries)]
+        organisation_choices = [("", "---------"), *((o.pk, str(o)) for o in organisations)]
         for form in self.forms:
             form.fields["country"].queryset = countries  # type: ignore[attr-defined]
             form.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+            form.fields["country"].widget.choices = country_choices
+            form.fields["organisation"].widget.choices = organisation_choices
+
+    def clean(self) -> None:
+        """Refuse two rows for the same country and organisation, naming the row as shown."""
+        super().clean()
+        seen: set[tuple[int, int | None]] = set()
+        for number, form in enumerate(self.forms, start=1):
+            data = form.cleaned_data if form.is_valid() else {}
+            if not data or data.get("DELETE") or not data.get("country"):
+                continue
+            organisation = data.get("organisation")
+            key = (data["country"].pk, organisation.pk if organisation else None)
+            if key in seen:
+                raise forms.ValidationError(
+                    _("Row %(row)s repeats the country and organisation of an earlier row.")
+                    % {"row": number}
+                )
+            seen.add(key)
 
     def add_non_form_errors(self, messages: list[str]) -> None:
         """Show errors the services found across rows (e.g. a repeated country)."""

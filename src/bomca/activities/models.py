@@ -192,8 +192,8 @@ class Activity(ProvenancedModel):
                 str(
                     _("The programme runs from %(start)s to %(end)s; this date is outside it.")
                     % {
-                        "start": date_format(programme.start_date),
-                        "end": date_format(programme.end_date),
+                        "start": date_format(programme.start_date, "j F Y"),
+                        "end": date_format(programme.end_date, "j F Y"),
                     }
                 )
             )
@@ -202,14 +202,22 @@ class Activity(ProvenancedModel):
                 str(
                     _("The programme runs from %(start)s to %(end)s; this date is outside it.")
                     % {
-                        "start": date_format(programme.start_date),
-                        "end": date_format(programme.end_date),
+                        "start": date_format(programme.start_date, "j F Y"),
+                        "end": date_format(programme.end_date, "j F Y"),
                     }
                 )
             )
         if self.scope == Scope.NATIONAL and not self.host_country_id:
             errors.setdefault("host_country", []).append(
                 str(_("A national activity needs the country it serves."))
+            )
+        if (
+            self.host_country_id
+            and programme
+            and not programme.countries.filter(pk=self.host_country_id).exists()
+        ):
+            errors.setdefault("host_country", []).append(
+                str(_("The host country must be one of the programme's countries."))
             )
         if self.component_id and programme and self.component.programme_id != programme.pk:
             errors.setdefault("component", []).append(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, OrderBy, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from bomca.activities.models import Activity, ActivityType, Scope, Status
@@ -16,7 +16,7 @@ from bomca.reference.models import Programme
 NO_HOST_COUNTRY = "regional"
 
 #: Sort keys the register accepts, mapped to their ordering.
-ACTIVITY_ORDERINGS: dict[str, tuple[str, ...]] = {
+ACTIVITY_ORDERINGS: dict[str, tuple[str | OrderBy, ...]] = {
     "start": ("start_date", "code"),
     "-start": ("-start_date", "-code"),
     "code": ("code",),
@@ -25,12 +25,16 @@ ACTIVITY_ORDERINGS: dict[str, tuple[str, ...]] = {
     "-title": ("-title_en", "-code"),
     "component": ("component__number", "start_date", "code"),
     "-component": ("-component__number", "-start_date", "-code"),
-    "country": ("host_country__name_en", "start_date", "code"),
-    "-country": ("-host_country__name_en", "-start_date", "-code"),
+    # Activities with no host country sort last ascending, first descending, on every database.
+    "country": (F("host_country__name_en").asc(nulls_last=True), "start_date", "code"),
+    "-country": (F("host_country__name_en").desc(nulls_first=True), "-start_date", "-code"),
     "participants": ("participants_total", "code"),
     "-participants": ("-participants_total", "code"),
 }
 DEFAULT_ORDERING = "-start"
+
+#: Fields the register's free-text search looks in.
+SEARCHED_FIELDS = ("code", "title_en", "title_ru", "thematic_area", "city", "narrative_en")
 
 
 @dataclass(frozen=True)
@@ -71,16 +75,13 @@ def activity_list(
         activities = activities.filter(
             start_date__gte=filters.period.start, start_date__lte=filters.period.end
         )
-    if filters.text:
-        text = filters.text.strip()
-        activities = activities.filter(
-            Q(code__icontains=text)
-            | Q(title_en__icontains=text)
-            | Q(title_ru__icontains=text)
-            | Q(thematic_area__icontains=text)
-            | Q(city__icontains=text)
-            | Q(narrative_en__icontains=text)
-        )
+    if text := filters.text.strip().lower():
+        # LOWER() on both sides: SQLite's own LIKE folds only ASCII, so Cyrillic would not match;
+        # bomca.core.apps gives SQLite a Unicode-aware LOWER().
+        matches = Q()
+        for field in SEARCHED_FIELDS:
+            matches |= Q(**{f"{field}__lower__contains": text})
+        activities = activities.filter(matches)
     return (
         activities.select_related("component", "host_country", "abroad_country")
         .annotate(participants_total=_participants_total())
@@ -105,6 +106,11 @@ def implemented_in(*, programme: Programme, period: Period) -> QuerySet[Activity
         start_date__gte=period.start,
         start_date__lte=period.end,
     )
+
+
+def _countries_then_regional(counts: Counter[str]) -> dict[str, int]:
+    regional = counts.pop(NO_HOST_COUNTRY)
+    return {**dict(sorted(counts.items())), NO_HOST_COUNTRY: regional}
 
 
 @dataclass(frozen=True)
@@ -132,6 +138,7 @@ def activities_implemented(*, programme: Programme, period: Period) -> ActivityC
     by_country: Counter[str] = Counter(
         dict.fromkeys(programme.countries.values_list("code", flat=True), 0)
     )
+    by_country[NO_HOST_COUNTRY] = 0
     by_type: Counter[str] = Counter(dict.fromkeys(ActivityType.values, 0))
     by_scope: Counter[str] = Counter(dict.fromkeys(Scope.values, 0))
     for row in rows:
@@ -142,7 +149,7 @@ def activities_implemented(*, programme: Programme, period: Period) -> ActivityC
     return ActivityCounts(
         total=sum(by_scope.values()),
         by_component=dict(sorted(by_component.items())),
-        by_country=dict(sorted(by_country.items())),
+        by_country=_countries_then_regional(by_country),
         by_type=dict(by_type),
         by_scope=dict(by_scope),
     )

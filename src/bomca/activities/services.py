@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from bomca.activities.models import Activity
@@ -40,6 +40,7 @@ RELATION_FIELDS = ("beneficiary_organisations", "co_organisers")
 
 _CODE = re.compile(r"^C(\d+)-([A-Z]{2})-(\d{4})-(\d{3,})$")
 REGIONAL_CODE = "RG"
+CODE_ATTEMPTS = 5
 
 
 def activity_code_for(
@@ -50,11 +51,9 @@ def activity_code_for(
     return f"C{component.number}-{country}-{year}-{number:03d}"
 
 
-def activity_next_number(*, programme: Programme, year: int) -> int:
-    """The next running number of the programme's activities starting in ``year``."""
-    codes = Activity.objects.filter(programme=programme, code__contains=f"-{year}-").values_list(
-        "code", flat=True
-    )
+def activity_next_number(*, year: int) -> int:
+    """The next running number of activities starting in ``year``, across all programmes."""
+    codes = Activity.objects.filter(code__contains=f"-{year}-").values_list("code", flat=True)
     numbers = [int(match[4]) for code in codes if (match := _CODE.match(code))]
     return max(numbers, default=0) + 1
 
@@ -96,23 +95,33 @@ def activity_create(
     """Record a new activity with its participant counts; assigns its code unless one is given."""
     activity = Activity(programme=programme, source=source, source_note=source_note)
     relations = _apply(activity, data)
-    if code is None:
-        activity.full_clean(exclude=["code"])
-        # Lock the programme row so that two people saving at once never draw the same number.
-        Programme.objects.select_for_update().filter(pk=programme.pk).first()
+    if code is not None:
+        if Activity.objects.filter(code=code).exists():
+            raise ValidationError(
+                {"code": _("An activity with code %(code)s exists.") % {"code": code}}
+            )
+        activity.code = code
+        return _save(activity, relations, participant_counts)
+    activity.full_clean(exclude=["code"])
+    for attempt in range(1, CODE_ATTEMPTS + 1):
         year = activity.start_date.year
-        code = activity_code_for(
+        activity.code = activity_code_for(
             component=activity.component,
             host_country=activity.host_country,
             year=year,
-            number=activity_next_number(programme=programme, year=year),
+            number=activity_next_number(year=year),
         )
-    elif Activity.objects.filter(code=code).exists():
-        raise ValidationError(
-            {"code": _("An activity with code %(code)s exists.") % {"code": code}}
-        )
-    activity.code = code
-    return _save(activity, relations, participant_counts)
+        try:
+            # A savepoint: when someone saved the same number a moment earlier, only this try
+            # is undone and the next one draws a fresh number.
+            with transaction.atomic():
+                return _save(activity, relations, participant_counts)
+        except IntegrityError:
+            activity.pk, activity._state.adding = None, True
+            taken = Activity.objects.filter(code=activity.code).exists()
+            if attempt == CODE_ATTEMPTS or not taken:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 @transaction.atomic

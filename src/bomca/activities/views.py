@@ -28,8 +28,9 @@ PAGE_SIZE = 25
 def activity_list_view(request: HtmxHttpRequest) -> HttpResponse:
     programme = programme_for_request(request)
     form = ActivityFilterForm(request.GET or None, programme=programme)
-    ordering = (form.cleaned_data.get("sort") if form.is_valid() else "") or DEFAULT_ORDERING
-    activities = activity_list(programme=programme, filters=form.filters(), ordering=ordering)
+    filters = form.filters()
+    ordering = form.ordering() or DEFAULT_ORDERING
+    activities = activity_list(programme=programme, filters=filters, ordering=ordering)
     page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -51,12 +52,20 @@ def activity_detail_view(request: HttpRequest, code: str) -> HttpResponse:
         ).prefetch_related("beneficiary_organisations", "co_organisers"),
         code=code,
     )
-    counts = activity.participant_counts.select_related("country", "organisation")
-    return render(
-        request,
-        "activities/detail.html",
-        {"activity": activity, "participant_counts": counts, "programme": activity.programme},
-    )
+    counts = list(activity.participant_counts.select_related("country", "organisation"))
+    totals = {
+        "female": sum(row.female for row in counts),
+        "male": sum(row.male for row in counts),
+        "unrecorded": sum(row.unrecorded for row in counts),
+        "total": sum(row.total for row in counts),
+    }
+    context = {
+        "activity": activity,
+        "participant_counts": counts,
+        "participant_totals": totals,
+        "programme": activity.programme,
+    }
+    return render(request, "activities/detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])

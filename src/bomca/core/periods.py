@@ -44,6 +44,7 @@ class Period:
 
 def quarter(year: int, number: int) -> Period:
     """The quarter ``number`` (1–4) of ``year``."""
+    _check_year(year)
     if not 1 <= number <= 4:
         raise PeriodError(
             _("Quarter %(number)s does not exist: a year has quarters Q1 to Q4 (e.g. 2023Q2).")
@@ -99,6 +100,11 @@ def parse_period(text: str) -> Period:
     cleaned = text.strip()
     if ".." in cleaned:
         first, _sep, last = cleaned.partition("..")
+        if not first.strip() or not last.strip():
+            raise PeriodError(
+                _("Period %(text)s needs a start and an end, e.g. 2021-04..2025-09.")
+                % {"text": cleaned}
+            )
         start, end = _parse_single(first.strip()), _parse_single(last.strip())
         if end.end < start.start:
             raise PeriodError(
@@ -109,7 +115,16 @@ def parse_period(text: str) -> Period:
     return _parse_single(cleaned)
 
 
+def _check_year(year: int) -> None:
+    if year < 1:
+        raise PeriodError(
+            _("Year %(year)04d does not exist; years start at 0001.") % {"year": year}
+        )
+
+
 def _parse_single(text: str) -> Period:
+    if match := _YEAR.match(text) or _MONTH.match(text) or _DAY.match(text):
+        _check_year(int(match[1]))
     if match := _QUARTER.match(text):
         year, number = int(match[1]), int(match[2])
         if not 1 <= number <= 4:

@@ -74,6 +74,11 @@ def _choices(choices: type[models.TextChoices]) -> dict[str, str]:
     return {str(value): str(label) for value, label in choices.choices}
 
 
+def _by_name(rows: list[tuple[str, int]], last: str = "") -> list[tuple[str, int]]:
+    """Rows in alphabetical order of their labels, with ``last`` (e.g. 'regional') at the end."""
+    return sorted(rows, key=lambda row: (row[0] == last, row[0]))
+
+
 def _dates(start: date, end: date) -> str:
     return f"{date_format(start, 'j M Y')} – {date_format(end, 'j M Y')}"
 
@@ -92,9 +97,11 @@ def _labelled_breakdowns(figures: KeyFigures) -> dict[str, list[tuple[str, int]]
 
     return {
         "by_component": rows(activities.by_component, components),
-        "by_country": rows(activities.by_country, countries),
+        "by_country": _by_name(
+            rows(activities.by_country, countries), last=countries[NO_HOST_COUNTRY]
+        ),
         "by_type": [row for row in rows(activities.by_type, _choices(ActivityType)) if row[1]],
         "by_scope": rows(activities.by_scope, _choices(Scope)),
         "participants_by_sex": rows(participants.by_sex, _choices(Sex)),
-        "participants_by_country": rows(participants.by_country, countries),
+        "participants_by_country": _by_name(rows(participants.by_country, countries)),
     }
