@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from bomca.accounts.models import User
+from bomca.accounts.models import Role, User
 from bomca.dataset import dataset_load
 from bomca.reference.models import Programme
 from tests.factories import UserFactory
@@ -20,8 +20,8 @@ def bomca10(db: None) -> Programme:
 
 @pytest.fixture
 def alice(db: None) -> User:
-    """A programme team member with an ordinary account."""
-    return UserFactory(username="alice")
+    """The programme manager: sees and changes every record, but is not an administrator."""
+    return UserFactory(username="alice", role=Role.PROGRAMME_MANAGER)
 
 
 @pytest.fixture

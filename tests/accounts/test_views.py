@@ -9,7 +9,7 @@ import pytest
 from django.http import HttpResponse
 from django.test import Client
 
-from bomca.accounts.models import User
+from bomca.accounts.models import Role, User
 from bomca.reference.models import Programme
 from tests.factories import PASSWORD, UserFactory
 from tests.pages import external_urls, page
@@ -169,8 +169,8 @@ def test_an_ordinary_user_cannot_reach_an_admin_change_list(alice_client: Client
     assert response.status_code != 200
 
 
-def test_a_staff_user_gets_the_administration(client: Client, bomca10: Programme):
-    client.force_login(UserFactory(is_staff=True))
+def test_an_administrator_gets_the_administration(client: Client, bomca10: Programme):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True, role=Role.ADMINISTRATOR))
 
     assert client.get("/admin/").status_code == 200
     nav = page(client.get("/overview/")).find_all("nav", cls="main-nav")[0]

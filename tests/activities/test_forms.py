@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from bomca.accounts.models import Role
 from bomca.activities.forms import ActivityFilterForm, ActivityForm, participant_count_formset
 from bomca.activities.models import Activity
 from bomca.activities.selectors import ActivityFilters
@@ -13,7 +14,13 @@ from bomca.core.models import Source
 from bomca.core.periods import Period
 from bomca.reference.models import Country, Programme
 from tests.activities.post_data import EMPTY_ROW, activity_fields, count_row, count_rows
-from tests.factories import ComponentFactory, CountryFactory, OrganisationFactory, ProgrammeFactory
+from tests.factories import (
+    ComponentFactory,
+    CountryFactory,
+    OrganisationFactory,
+    ProgrammeFactory,
+    UserFactory,
+)
 
 ACCEPTED_FORMS = "use a quarter (2023Q2), a year (2023), a month (2023-04) or a range"
 
@@ -146,7 +153,8 @@ def test_filters_keeps_the_filters_when_the_sort_key_is_unknown(bomca10: Program
 
 
 def _activity_form(programme: Programme, **changes: str) -> ActivityForm:
-    return ActivityForm(activity_fields(programme, **changes), programme=programme)
+    manager = UserFactory(role=Role.PROGRAMME_MANAGER)
+    return ActivityForm(activity_fields(programme, **changes), programme=programme, user=manager)
 
 
 def test_a_complete_activity_is_valid(bomca10: Programme):

@@ -7,3 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "bomca.accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from bomca.accounts import signals
+
+        signals.connect()

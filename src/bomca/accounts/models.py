@@ -1,4 +1,4 @@
-"""Users. Custom from the first migration so that roles and scope can grow on it."""
+"""Users with a role and a scope, and the log of security events."""
 
 from __future__ import annotations
 
@@ -6,6 +6,22 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from bomca.core.history import audited
+
+
+class Role(models.TextChoices):
+    """What a person does in the programme; ``bomca.accounts.access`` says what each may do."""
+
+    PROGRAMME_MANAGER = "programme_manager", _("Programme manager")
+    COMPONENT_LEAD = "component_lead", _("Component lead")
+    NATIONAL_COORDINATOR = "national_coordinator", _("National coordinator")
+    ME_OFFICER = "me_officer", _("M&E officer")
+    PROCUREMENT_OFFICER = "procurement_officer", _("Procurement officer")
+    GRANTS_MANAGER = "grants_manager", _("Grants manager")
+    COMMUNICATIONS_OFFICER = "communications_officer", _("Communications officer")
+    DONOR_VIEWER = "donor_viewer", _("Donor (read only)")
+    ADMINISTRATOR = "administrator", _("Administrator")
 
 
 class User(AbstractUser):
@@ -16,3 +32,76 @@ class User(AbstractUser):
         default="en",
         help_text=_("The language of the interface and of documents made for this user."),
     )
+    role = models.CharField(
+        _("role"),
+        max_length=30,
+        choices=Role.choices,
+        default=Role.DONOR_VIEWER,
+        help_text=_("A new account can only read until it is given a role."),
+    )
+    countries = models.ManyToManyField(
+        "reference.Country",
+        verbose_name=_("countries (scope)"),
+        blank=True,
+        related_name="+",
+        help_text=_("For a national coordinator: the countries whose records they keep."),
+    )
+    components = models.ManyToManyField(
+        "reference.Component",
+        verbose_name=_("components (scope)"),
+        blank=True,
+        related_name="+",
+        help_text=_("For a component lead: the components whose activities they keep."),
+    )
+    # The password hash and the last login are left out of the trail: the one is a secret,
+    # the other changes at every login and is in the security log already.
+    history = audited(
+        excluded_fields=["password", "last_login"], m2m_fields=[countries, components]
+    )
+
+
+class AuditEventKind(models.TextChoices):
+    LOGIN = "login", _("Logged in")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    LOGOUT = "logout", _("Logged out")
+    LOCKOUT = "lockout", _("Account locked")
+    EXPORT = "export", _("Export")
+    IMPORT = "import", _("Import")
+    ERASURE = "erasure", _("Personal data erased")
+    BACKUP = "backup", _("Backup")
+    RESTORE = "restore", _("Restore")
+
+
+class AuditEvent(models.Model):
+    """A security-relevant event that is not a change of a record: logins, exports, imports.
+
+    Append-only: the product creates these rows and never changes or deletes them.
+    """
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("what"), max_length=20, choices=AuditEventKind.choices)
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    username = models.CharField(
+        _("user name given"),
+        max_length=150,
+        blank=True,
+        help_text=_("As typed, for failed logins."),
+    )
+    ip = models.GenericIPAddressField(_("from address"), null=True, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [models.Index(fields=["kind", "at"], name="audit_kind_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.username}"

@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.contrib.auth.models import AnonymousUser
 from django.forms.utils import ErrorList
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from bomca.accounts import access
+from bomca.accounts.models import User
 from bomca.activities.models import Activity, ActivityType, Scope, Status
 from bomca.activities.selectors import ACTIVITY_ORDERINGS, NO_HOST_COUNTRY, ActivityFilters
 from bomca.activities.services import EDITABLE_FIELDS, RELATION_FIELDS
@@ -114,13 +117,16 @@ class ActivityForm(forms.ModelForm):
             "co_organisers": forms.SelectMultiple(attrs={"size": 4}),
         }
 
-    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, programme: Programme, user: User | AnonymousUser, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.instance.programme = programme
         countries = programme_country_list(programme=programme)
         fields = self.fields
-        fields["component"].queryset = component_list(programme=programme)  # type: ignore[attr-defined]
-        fields["host_country"].queryset = countries  # type: ignore[attr-defined]
+        # Only the components and host countries the user may record activities in.
+        fields["component"].queryset = access.components_recordable_by(user, programme)  # type: ignore[attr-defined]
+        fields["host_country"].queryset = access.host_countries_recordable_by(user, programme)  # type: ignore[attr-defined]
         fields["trainer_country"].queryset = countries  # type: ignore[attr-defined]
         fields["abroad_country"].queryset = Country.objects.exclude(  # type: ignore[attr-defined]
             pk__in=countries.values("pk")

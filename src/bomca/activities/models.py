@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from bomca.core.history import audited
 from bomca.core.models import ProvenancedModel
 from bomca.reference.models import Component, Country, Organisation, Programme, _in_language
 
@@ -134,6 +135,7 @@ class Activity(ProvenancedModel):
     outputs = models.TextField(_("outputs"), blank=True)
     narrative_en = models.TextField(_("narrative (English)"), blank=True)
     narrative_ru = models.TextField(_("narrative (Russian)"), blank=True)
+    history = audited(m2m_fields=[beneficiary_organisations, co_organisers])
 
     class Meta:
         ordering = ["-start_date", "code"]

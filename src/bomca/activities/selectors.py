@@ -7,9 +7,12 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, OrderBy, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from bomca.activities.models import Activity, ActivityType, Scope, Status
+from bomca.core.history import HistoryEntry, history_entries
 from bomca.core.periods import Period
+from bomca.people.models import ParticipantCount
 from bomca.reference.models import Programme
 
 #: Key under which ``by_country`` counts activities that have no host country (online, regional).
@@ -153,3 +156,19 @@ def activities_implemented(*, programme: Programme, period: Period) -> ActivityC
         by_type=dict(by_type),
         by_scope=dict(by_scope),
     )
+
+
+def activity_history(*, activity: Activity) -> list[HistoryEntry]:
+    """Every change of the activity and of its participant counts, oldest first."""
+    own = activity.history.select_related("history_user")
+    counts = ParticipantCount.history.filter(activity_id=activity.pk).select_related(
+        "history_user", "country"
+    )
+    entries = history_entries(own, subject=lambda record: str(_("Activity")))
+    entries += history_entries(
+        counts,
+        subject=lambda record: str(
+            _("Participants from %(country)s") % {"country": record.country}
+        ),
+    )
+    return sorted(entries, key=lambda entry: entry.at)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("new/", views.activity_create_view, name="create"),
     path("<str:code>/", views.activity_detail_view, name="detail"),
     path("<str:code>/edit/", views.activity_edit_view, name="edit"),
+    path("<str:code>/history/", views.activity_history_view, name="history"),
 ]

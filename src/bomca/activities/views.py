@@ -1,15 +1,19 @@
-"""Views of the activity register: list, detail, create and edit."""
+"""Views of the activity register: list, detail, history, create and edit.
+
+Every view asks ``bomca.accounts.access`` what the user may see and change.
+"""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from bomca.accounts import access
 from bomca.activities.forms import (
     ActivityFilterForm,
     ActivityForm,
@@ -17,7 +21,7 @@ from bomca.activities.forms import (
     participant_count_formset,
 )
 from bomca.activities.models import Activity
-from bomca.activities.selectors import DEFAULT_ORDERING, activity_list
+from bomca.activities.selectors import DEFAULT_ORDERING, activity_history, activity_list
 from bomca.activities.services import activity_create, activity_update
 from bomca.core.http import HtmxHttpRequest
 from bomca.reference.selectors import programme_for_request
@@ -28,9 +32,10 @@ PAGE_SIZE = 25
 def activity_list_view(request: HtmxHttpRequest) -> HttpResponse:
     programme = programme_for_request(request)
     form = ActivityFilterForm(request.GET or None, programme=programme)
-    filters = form.filters()
     ordering = form.ordering() or DEFAULT_ORDERING
-    activities = activity_list(programme=programme, filters=filters, ordering=ordering)
+    activities = access.activities_visible_to(
+        request.user, activity_list(programme=programme, filters=form.filters(), ordering=ordering)
+    )
     page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -40,42 +45,73 @@ def activity_list_view(request: HtmxHttpRequest) -> HttpResponse:
         "page": page,
         "ordering": ordering,
         "query": query.urlencode(),
+        "may_record": access.may_record_activities(request.user),
     }
     template = "activities/_register.html" if request.htmx else "activities/list.html"
     return render(request, template, context)
 
 
-def activity_detail_view(request: HttpRequest, code: str) -> HttpResponse:
-    activity = get_object_or_404(
-        Activity.objects.select_related(
-            "programme", "component", "host_country", "abroad_country", "trainer_country"
-        ).prefetch_related("beneficiary_organisations", "co_organisers"),
-        code=code,
+def _visible_activity(request: HttpRequest, code: str) -> Activity:
+    """The activity with ``code`` if the user may see it; 404 otherwise, never a hint."""
+    activities = Activity.objects.select_related(
+        "programme", "component", "host_country", "abroad_country", "trainer_country"
     )
-    counts = list(activity.participant_counts.select_related("country", "organisation"))
+    return get_object_or_404(access.activities_visible_to(request.user, activities), code=code)
+
+
+def activity_detail_view(request: HttpRequest, code: str) -> HttpResponse:
+    activity = _visible_activity(request, code)
+    rows = list(activity.participant_counts.select_related("country", "organisation"))
+    user = request.user
+    shown = [
+        {
+            "row": row,
+            "female": access.shown_count(user, row.female, country=row.country_id),
+            "male": access.shown_count(user, row.male, country=row.country_id),
+            "unrecorded": access.shown_count(user, row.unrecorded, country=row.country_id),
+            "total": access.shown_count(user, row.total, country=row.country_id),
+        }
+        for row in rows
+    ]
     totals = {
-        "female": sum(row.female for row in counts),
-        "male": sum(row.male for row in counts),
-        "unrecorded": sum(row.unrecorded for row in counts),
-        "total": sum(row.total for row in counts),
+        sex: access.shown_count(user, sum(getattr(row, sex) for row in rows))
+        for sex in ("female", "male", "unrecorded", "total")
     }
     context = {
         "activity": activity,
-        "participant_counts": counts,
+        "participant_counts": shown,
         "participant_totals": totals,
         "programme": activity.programme,
+        "organisations": activity.beneficiary_organisations.all(),
+        "co_organisers": activity.co_organisers.all(),
+        "may_change": access.may_change_activity(user, activity),
+        "may_view_history": access.may_view_history(user),
     }
     return render(request, "activities/detail.html", context)
 
 
+def activity_history_view(request: HttpRequest, code: str) -> HttpResponse:
+    activity = _visible_activity(request, code)
+    if not access.may_view_history(request.user):
+        raise PermissionDenied
+    context = {
+        "activity": activity,
+        "programme": activity.programme,
+        "entries": activity_history(activity=activity),
+    }
+    return render(request, "activities/history.html", context)
+
+
 @require_http_methods(["GET", "POST"])
 def activity_create_view(request: HttpRequest) -> HttpResponse:
+    if not access.may_record_activities(request.user):
+        raise PermissionDenied
     programme = programme_for_request(request)
-    form = ActivityForm(request.POST or None, programme=programme)
+    form = ActivityForm(request.POST or None, programme=programme, user=request.user)
     formset = participant_count_formset(
         request.POST or None, activity=form.instance, programme=programme
     )
-    if request.method == "POST" and _save(form, formset, activity=None):
+    if request.method == "POST" and _save(request, form, formset, activity=None):
         messages.success(request, _("Activity %(code)s recorded.") % {"code": form.instance.code})
         return redirect("activities:detail", code=form.instance.code)
     return _render_form(request, form, formset, activity=None)
@@ -83,22 +119,33 @@ def activity_create_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def activity_edit_view(request: HttpRequest, code: str) -> HttpResponse:
-    activity = get_object_or_404(Activity.objects.select_related("programme"), code=code)
-    form = ActivityForm(request.POST or None, instance=activity, programme=activity.programme)
+    activity = _visible_activity(request, code)
+    if not access.may_change_activity(request.user, activity):
+        raise PermissionDenied
+    form = ActivityForm(
+        request.POST or None, instance=activity, programme=activity.programme, user=request.user
+    )
     formset = participant_count_formset(
         request.POST or None, activity=activity, programme=activity.programme
     )
-    if request.method == "POST" and _save(form, formset, activity=activity):
+    if request.method == "POST" and _save(request, form, formset, activity=activity):
         messages.success(request, _("Activity %(code)s saved.") % {"code": activity.code})
         return redirect("activities:detail", code=activity.code)
     return _render_form(request, form, formset, activity=activity)
 
 
 def _save(
-    form: ActivityForm, formset: BaseParticipantCountFormSet, *, activity: Activity | None
+    request: HttpRequest,
+    form: ActivityForm,
+    formset: BaseParticipantCountFormSet,
+    *,
+    activity: Activity | None,
 ) -> bool:
     """Validate both forms and call the service; errors land on the forms, nothing half-saved."""
     if not (form.is_valid() and formset.is_valid()):
+        return False
+    if not access.may_change_activity(request.user, form.instance):
+        form.add_error(None, _("You may record activities only in your components or countries."))
         return False
     try:
         if activity is None:

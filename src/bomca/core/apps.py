@@ -27,3 +27,11 @@ class CoreConfig(AppConfig):
         CharField.register_lookup(Lower)
         TextField.register_lookup(Lower)
         connection_created.connect(_sqlite_unicode_functions, dispatch_uid="bomca-sqlite-lower")
+
+        from simple_history.signals import pre_create_historical_record
+
+        from bomca.core.history import stamp_historical_record
+
+        pre_create_historical_record.connect(
+            stamp_historical_record, dispatch_uid="bomca-history-stamp"
+        )

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bomca.activities.models import Activity
+from bomca.core.history import audited
 from bomca.core.models import ProvenancedModel
 from bomca.reference.models import Country, Organisation
 
@@ -44,6 +45,7 @@ class ParticipantCount(ProvenancedModel):
         default=0,
         help_text=_("People counted where the source does not say whether they are women or men."),
     )
+    history = audited()
 
     class Meta:
         ordering = ["activity", "country__name_en", "pk"]

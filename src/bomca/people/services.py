@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from bomca.activities.models import Activity
+from bomca.core.history import bulk_create_audited
 from bomca.core.models import Source
 from bomca.people.models import ParticipantCount
 from bomca.reference.models import Country, Organisation
@@ -56,4 +57,4 @@ def participant_counts_replace(
         record.full_clean()
         records.append(record)
     activity.participant_counts.all().delete()
-    return ParticipantCount.objects.bulk_create(records)
+    return bulk_create_audited(ParticipantCount, records)

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from bomca.core.history import audited
 from bomca.core.models import ProvenancedModel
 from bomca.core.periods import Period
 
@@ -25,6 +26,7 @@ class Country(ProvenancedModel):
     name_en = models.CharField(_("name (English)"), max_length=100)
     name_ru = models.CharField(_("name (Russian)"), max_length=100, blank=True)
     adjective_en = models.CharField(_("adjective (English)"), max_length=100, blank=True)
+    history = audited()
 
     class Meta:
         ordering = ["name_en"]
@@ -79,6 +81,7 @@ class Organisation(ProvenancedModel):
         blank=True,
         help_text=_("Code from the IATI OrganisationType codelist, e.g. 10 for government."),
     )
+    history = audited()
 
     class Meta:
         ordering = ["country__name_en", "name_en"]
@@ -128,6 +131,7 @@ class Programme(ProvenancedModel):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
     social_handle = models.CharField(_("social media handle"), max_length=60, blank=True)
+    history = audited(m2m_fields=[co_funders, implementing_partners, countries])
 
     class Meta:
         ordering = ["-start_date"]
@@ -175,6 +179,7 @@ class Component(ProvenancedModel):
     specific_objective_en = models.TextField(_("specific objective (English)"))
     specific_objective_ru = models.TextField(_("specific objective (Russian)"), blank=True)
     lead = models.CharField(_("lead"), max_length=255, blank=True)
+    history = audited()
 
     class Meta:
         ordering = ["programme", "number"]
@@ -214,6 +219,7 @@ class ReportingPeriod(models.Model):
     code = models.CharField(_("code"), max_length=10, help_text=_("e.g. 2023Q2"))
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"))
+    history = audited()
 
     class Meta:
         ordering = ["programme", "start_date"]

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
+from bomca.core.history import bulk_create_audited
 from bomca.core.periods import quarters_between
 from bomca.core.records import insert_missing
 from bomca.reference.models import (
@@ -104,5 +105,5 @@ def reporting_periods_ensure(*, programme: Programme) -> int:
         for quarter in quarters_between(programme.start_date, programme.end_date)
         if quarter.label not in existing
     ]
-    ReportingPeriod.objects.bulk_create(missing)
+    bulk_create_audited(ReportingPeriod, missing)
     return len(missing)

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from bomca.accounts import access
+from bomca.accounts.access import AnyUser
 from bomca.activities.models import ActivityType, Scope
 from bomca.activities.selectors import NO_HOST_COUNTRY
 from bomca.core.errors import ApplicationError
@@ -43,7 +45,7 @@ def programme_overview_view(request: HtmxHttpRequest) -> HttpResponse:
         "period_error": period_error,
         "period_options": _period_options(programme, period),
         "figures": figures,
-        "breakdowns": _labelled_breakdowns(figures),
+        "breakdowns": _labelled_breakdowns(figures, request.user),
         "components": component_list(programme=programme),
         "co_funders": programme.co_funders.select_related("country"),
         "partners": programme.implementing_partners.all(),
@@ -74,7 +76,10 @@ def _choices(choices: type[models.TextChoices]) -> dict[str, str]:
     return {str(value): str(label) for value, label in choices.choices}
 
 
-def _by_name(rows: list[tuple[str, int]], last: str = "") -> list[tuple[str, int]]:
+Row = tuple[str, int | None]
+
+
+def _by_name(rows: list[Row], last: str = "") -> list[Row]:
     """Rows in alphabetical order of their labels, with ``last`` (e.g. 'regional') at the end."""
     return sorted(rows, key=lambda row: (row[0] == last, row[0]))
 
@@ -83,25 +88,44 @@ def _dates(start: date, end: date) -> str:
     return f"{date_format(start, 'j M Y')} – {date_format(end, 'j M Y')}"
 
 
-def _labelled_breakdowns(figures: KeyFigures) -> dict[str, list[tuple[str, int]]]:
-    """Each breakdown as (label, count) rows in the reader's language."""
-    countries = {country.code: country.name for country in Country.objects.all()}
-    countries[NO_HOST_COUNTRY] = _("No host country (regional, online)")
+def _labelled_breakdowns(figures: KeyFigures, user: AnyUser) -> dict[str, list[Row]]:
+    """Each breakdown as (label, count) rows in the reader's language.
+
+    Counts of people the user may not see exactly (``access.shown_count``) become ``None``.
+    """
+    countries = {country.code: country for country in Country.objects.all()}
+    names = {code: country.name for code, country in countries.items()}
+    names[NO_HOST_COUNTRY] = _("No host country (regional, online)")
     components = {
         component.code: str(component) for component in component_list(programme=figures.programme)
     }
     activities, participants = figures.activities, figures.participants
 
-    def rows(breakdown: Mapping[str, int], labels: Mapping[str, str]) -> list[tuple[str, int]]:
+    def rows(breakdown: Mapping[str, int], labels: Mapping[str, str]) -> list[Row]:
         return [(labels.get(code, code), count) for code, count in breakdown.items()]
+
+    def people(
+        breakdown: Mapping[str, int], labels: Mapping[str, str], *, by_country: bool
+    ) -> list[Row]:
+        return [
+            (
+                labels.get(code, code),
+                access.shown_count(
+                    user,
+                    count,
+                    country=countries[code] if by_country and code in countries else None,
+                ),
+            )
+            for code, count in breakdown.items()
+        ]
 
     return {
         "by_component": rows(activities.by_component, components),
-        "by_country": _by_name(
-            rows(activities.by_country, countries), last=countries[NO_HOST_COUNTRY]
-        ),
+        "by_country": _by_name(rows(activities.by_country, names), last=names[NO_HOST_COUNTRY]),
         "by_type": [row for row in rows(activities.by_type, _choices(ActivityType)) if row[1]],
         "by_scope": rows(activities.by_scope, _choices(Scope)),
-        "participants_by_sex": rows(participants.by_sex, _choices(Sex)),
-        "participants_by_country": _by_name(rows(participants.by_country, countries)),
+        "participants_by_sex": people(participants.by_sex, _choices(Sex), by_country=False),
+        "participants_by_country": _by_name(
+            people(participants.by_country, names, by_country=True)
+        ),
     }

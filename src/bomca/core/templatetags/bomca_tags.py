@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import template
 from django.http import QueryDict
 
@@ -16,3 +18,19 @@ def query_with(query: str, **changes: object) -> str:
     for key, value in changes.items():
         params[key] = str(value)
     return params.urlencode()
+
+
+@register.filter
+def minutes(value: timedelta | None) -> int:
+    """A duration in whole minutes, rounded up (0 for none)."""
+    if value is None:
+        return 0
+    return max(0, -(-int(value.total_seconds()) // 60))
+
+
+@register.filter
+def people(value: int | None) -> str:
+    """A count of people as shown: ``None`` (suppressed by the access rules) is "<5"."""
+    if value is None:
+        return "<5"
+    return str(value)

@@ -1,0 +1,198 @@
+"""The one place that decides what a user may see and change.
+
+Every list, detail, form, export, figure and endpoint asks here. Lists are narrowed in the
+database (``*_visible_to`` return querysets); single records are checked with the same rules
+(``may_*``). A test checks that both forms of each rule agree for every role.
+
+Roles (``Role``) and scope:
+- programme manager, administrator: everything;
+- M&E officer: reads everything, corrects activities (data quality);
+- component lead: reads everything, records and changes the activities of their components;
+- national coordinator: reads activities held in their countries and regional ones, records
+  and changes those held in their countries;
+- procurement officer, grants manager, communications officer: read activities;
+- donor viewer: reads, never writes, never sees personal data or who changed what.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+
+from bomca.accounts.models import Role, User
+from bomca.activities.models import Activity, Scope
+from bomca.reference.models import Component, Country, Programme
+
+#: Counts of people below this are shown as "fewer than 5" to users outside their scope.
+SMALL_COUNT = 5
+
+_EVERYTHING = frozenset({Role.PROGRAMME_MANAGER, Role.ADMINISTRATOR})
+_READ_ALL_ACTIVITIES = _EVERYTHING | {
+    Role.ME_OFFICER,
+    Role.COMPONENT_LEAD,
+    Role.PROCUREMENT_OFFICER,
+    Role.GRANTS_MANAGER,
+    Role.COMMUNICATIONS_OFFICER,
+    Role.DONOR_VIEWER,
+}
+_CHANGE_ALL_ACTIVITIES = _EVERYTHING | {Role.ME_OFFICER}
+#: Roles that see participants' personal data (names, contacts, year of birth) in their scope.
+_PERSONAL_DATA = _EVERYTHING | {Role.ME_OFFICER, Role.NATIONAL_COORDINATOR}
+#: Roles that see exact small counts of people everywhere.
+_EXACT_COUNTS = _EVERYTHING | {Role.ME_OFFICER}
+
+AnyUser = User | AnonymousUser
+
+
+def role_of(user: AnyUser) -> Role | None:
+    """The user's role; superusers count as administrators; inactive or anonymous: none."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    assert isinstance(user, User)
+    if user.is_superuser:
+        return Role.ADMINISTRATOR
+    return Role(user.role)
+
+
+def _country_ids(user: User) -> set[int]:
+    cache = getattr(user, "_scope_country_ids", None)
+    if cache is None:
+        cache = set(user.countries.values_list("pk", flat=True))
+        user._scope_country_ids = cache  # type: ignore[attr-defined]
+    return cache
+
+
+def _component_ids(user: User) -> set[int]:
+    cache = getattr(user, "_scope_component_ids", None)
+    if cache is None:
+        cache = set(user.components.values_list("pk", flat=True))
+        user._scope_component_ids = cache  # type: ignore[attr-defined]
+    return cache
+
+
+# --- activities ---------------------------------------------------------------------------
+
+
+def activities_visible_to(user: AnyUser, activities: QuerySet[Activity]) -> QuerySet[Activity]:
+    """``activities`` narrowed, in the query, to those the user may see."""
+    role = role_of(user)
+    if role in _READ_ALL_ACTIVITIES:
+        return activities
+    if role == Role.NATIONAL_COORDINATOR:
+        assert isinstance(user, User)
+        return activities.filter(Q(host_country__in=_country_ids(user)) | Q(scope=Scope.REGIONAL))
+    return activities.none()
+
+
+def may_view_activity(user: AnyUser, activity: Activity) -> bool:
+    role = role_of(user)
+    if role in _READ_ALL_ACTIVITIES:
+        return True
+    if role == Role.NATIONAL_COORDINATOR:
+        assert isinstance(user, User)
+        return activity.scope == Scope.REGIONAL or activity.host_country_id in _country_ids(user)
+    return False
+
+
+def may_record_activities(user: AnyUser) -> bool:
+    """Whether the user may record activities at all (which ones: ``may_change_activity``)."""
+    role = role_of(user)
+    return role in _CHANGE_ALL_ACTIVITIES or role in (
+        Role.COMPONENT_LEAD,
+        Role.NATIONAL_COORDINATOR,
+    )
+
+
+def may_change_activity(user: AnyUser, activity: Activity) -> bool:
+    """Whether the user may save ``activity`` as it is now (new or changed)."""
+    role = role_of(user)
+    if role in _CHANGE_ALL_ACTIVITIES:
+        return True
+    if role == Role.COMPONENT_LEAD:
+        assert isinstance(user, User)
+        return activity.component_id in _component_ids(user)
+    if role == Role.NATIONAL_COORDINATOR:
+        assert isinstance(user, User)
+        return activity.host_country_id in _country_ids(user)
+    return False
+
+
+def activities_changeable_by(user: AnyUser, activities: QuerySet[Activity]) -> QuerySet[Activity]:
+    """``activities`` narrowed, in the query, to those the user may change."""
+    role = role_of(user)
+    if role in _CHANGE_ALL_ACTIVITIES:
+        return activities
+    if role == Role.COMPONENT_LEAD:
+        assert isinstance(user, User)
+        return activities.filter(component__in=_component_ids(user))
+    if role == Role.NATIONAL_COORDINATOR:
+        assert isinstance(user, User)
+        return activities.filter(host_country__in=_country_ids(user))
+    return activities.none()
+
+
+def components_recordable_by(user: AnyUser, programme: Programme) -> QuerySet[Component]:
+    """The programme's components the user may record activities in."""
+    components = Component.objects.filter(programme=programme).order_by("number")
+    if role_of(user) == Role.COMPONENT_LEAD:
+        assert isinstance(user, User)
+        return components.filter(pk__in=_component_ids(user))
+    return components if may_record_activities(user) else components.none()
+
+
+def host_countries_recordable_by(user: AnyUser, programme: Programme) -> QuerySet[Country]:
+    """The programme's countries the user may record activities in."""
+    countries = programme.countries.order_by("name_en")
+    if role_of(user) == Role.NATIONAL_COORDINATOR:
+        assert isinstance(user, User)
+        return countries.filter(pk__in=_country_ids(user))
+    return countries if may_record_activities(user) else countries.none()
+
+
+# --- people and figures -------------------------------------------------------------------
+
+
+def may_see_personal_data(user: AnyUser) -> bool:
+    """Whether the user may see participants' personal data at all (within their scope)."""
+    return role_of(user) in _PERSONAL_DATA
+
+
+def sees_exact_count(user: AnyUser, *, country: Country | int | None) -> bool:
+    """Whether a count of people of ``country`` is shown exactly, however small, to the user.
+
+    Outside a user's scope only counts from which no person can be singled out are shown:
+    counts of 1 to 4 become "fewer than 5". ``country=None`` means a programme-wide figure.
+    """
+    role = role_of(user)
+    if role in _EXACT_COUNTS:
+        return True
+    if role == Role.NATIONAL_COORDINATOR and country is not None:
+        assert isinstance(user, User)
+        country_id = country if isinstance(country, int) else country.pk
+        return country_id in _country_ids(user)
+    return False
+
+
+def shown_count(user: AnyUser, value: int, *, country: Country | int | None = None) -> int | None:
+    """``value`` as the user may see it: ``None`` stands for "fewer than 5"."""
+    if 0 < value < SMALL_COUNT and not sees_exact_count(user, country=country):
+        return None
+    return value
+
+
+# --- history and administration -----------------------------------------------------------
+
+
+def may_view_history(user: AnyUser) -> bool:
+    """Who changed what is staff information: everyone but donors and the anonymous."""
+    role = role_of(user)
+    return role is not None and role != Role.DONOR_VIEWER
+
+
+def may_view_audit_log(user: AnyUser) -> bool:
+    return role_of(user) == Role.ADMINISTRATOR
+
+
+def may_use_admin(user: AnyUser) -> bool:
+    """Django's admin bypasses the scope rules above, so only administrators get it."""
+    return role_of(user) == Role.ADMINISTRATOR

@@ -1,0 +1,128 @@
+"""The audit trail of domain records: django-simple-history, with where each change came from.
+
+Every domain model declares ``history = audited()``; a test walks the app registry and fails on
+a model without it. History rows are written by the library's signal handlers and never
+changed by the product: no view, form or admin page edits or deletes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from django.db import models
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_create_with_history
+
+from bomca.core.http import client_ip
+
+#: ``history_via`` when no web request is behind a change (command line, data load, shell).
+VIA_SYSTEM = "system"
+VIA_WEB = "web"
+
+M = TypeVar("M", bound=models.Model)
+
+
+class AuditedHistory(models.Model):
+    """Columns every history table adds to who and when: from where the change came."""
+
+    history_ip = models.GenericIPAddressField(_("from address"), null=True, blank=True)
+    history_via = models.CharField(_("via"), max_length=16, default=VIA_SYSTEM)
+
+    class Meta:
+        abstract = True
+
+
+def audited(**options: Any) -> HistoricalRecords:
+    """History for a domain model, with the request's address and channel on every row."""
+    return HistoricalRecords(bases=[AuditedHistory], **options)
+
+
+_ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One create, change or delete of one record, as a history page shows it."""
+
+    at: datetime
+    user: str
+    ip: str | None
+    via: str
+    action: str
+    subject: str
+    changes: tuple[Change, ...]
+
+
+def history_entries(records: Iterable[Any], *, subject: Callable[[Any], str]) -> list[HistoryEntry]:
+    """History rows (of one or several records) as entries, oldest first, each with its diff."""
+    ordered = sorted(records, key=lambda record: (record.history_date, record.history_id))
+    previous: dict[Any, Any] = {}
+    entries = []
+    for record in ordered:
+        before = previous.get(record.pk)
+        changes: tuple[Change, ...] = ()
+        if before is not None and record.history_type == "~":
+            delta = record.diff_against(before, foreign_keys_are_objs=True)
+            changes = tuple(
+                Change(
+                    field=str(record.instance_type._meta.get_field(change.field).verbose_name),
+                    old=_display(change.old, record),
+                    new=_display(change.new, record),
+                )
+                for change in delta.changes
+            )
+        previous[record.pk] = record
+        user = record.history_user
+        entries.append(
+            HistoryEntry(
+                at=record.history_date,
+                user=user.get_username() if user else str(_("system")),
+                ip=record.history_ip,
+                via=record.history_via,
+                action=str(_ACTIONS.get(record.history_type, record.history_type)),
+                subject=subject(record),
+                changes=changes,
+            )
+        )
+    return entries
+
+
+def _display(value: Any, record: Any) -> str:
+    """A field's value for people: related records by name, lists joined, empty as a dash."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list):
+        owner = record.instance_type._meta.model_name
+        names = [str(item) for row in value for key, item in row.items() if key != owner]
+        return ", ".join(sorted(names)) or "—"
+    return str(value)
+
+
+def _request_stamp() -> dict[str, Any]:
+    request: HttpRequest | None = getattr(HistoricalRecords.context, "request", None)
+    if request is None:
+        return {"history_ip": None, "history_via": VIA_SYSTEM}
+    return {"history_ip": client_ip(request), "history_via": VIA_WEB}
+
+
+def stamp_historical_record(sender: Any, history_instance: Any, **kwargs: Any) -> None:
+    """Signal handler (pre_create_historical_record): record where the change came from."""
+    for name, value in _request_stamp().items():
+        setattr(history_instance, name, value)
+
+
+def bulk_create_audited(model: type[M], records: Sequence[M]) -> list[M]:
+    """``bulk_create`` that also writes each record's history row, as ``save()`` would."""
+    return list(bulk_create_with_history(records, model, custom_historical_attrs=_request_stamp()))
