@@ -151,7 +151,16 @@ def test_docs_prints_every_subcommand(capsys):
     assert main(["docs"]) == 0
 
     out = capsys.readouterr().out
-    assert set(COMMANDS) == {"init", "demo", "serve", "figures", "manage", "docs"}
+    assert set(COMMANDS) == {
+        "init",
+        "demo",
+        "serve",
+        "figures",
+        "backup",
+        "restore",
+        "manage",
+        "docs",
+    }
     for name in COMMANDS:
         assert f"## bomca {name}\n" in out
     assert out == cli_reference()

@@ -65,7 +65,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _serve(*, host: str, port: int, workers: int) -> int:
+    from django.conf import settings
     from gunicorn.app.base import BaseApplication
+
+    from bomca.core.errors import ApplicationError
+
+    if weak_secret_key(settings.SECRET_KEY):
+        raise ApplicationError(
+            "SECRET_KEY is a default or too weak to serve with; set a random one of 50 characters "
+            "or more, e.g. from: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'."
+        )
+    if settings.DEBUG:
+        print("Warning: DEBUG is on; tracebacks are shown to users. Never on a server.")
 
     from bomca.wsgi import application
 
@@ -81,6 +92,11 @@ def _serve(*, host: str, port: int, workers: int) -> int:
     print(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
     Server().run()
     return 0
+
+
+def weak_secret_key(key: str) -> bool:
+    """Django's own test for a key that must not protect a server (check --deploy, W009)."""
+    return len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure")
 
 
 def cmd_figures(args: argparse.Namespace) -> int:
@@ -131,6 +147,24 @@ def _print_figure_tables(figures: dict[str, Any]) -> None:
         console.print(table)
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Write a backup (database, uploaded files, checksums) to one ZIP file."""
+    from bomca.backup import backup_create
+
+    report = backup_create(path=args.output)
+    print(f"Backup written to {report.path}: {report.records} records, {report.files} files.")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Restore a backup into an empty installation, after checking every checksum."""
+    from bomca.backup import backup_restore
+
+    report = backup_restore(path=args.file)
+    print(f"Restored {report.records} records and {report.files} files from {args.file}.")
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     """Run one of Django's management commands, e.g. ``bomca manage createsuperuser``."""
     from django.core.management import execute_from_command_line
@@ -168,6 +202,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "demo": cmd_demo,
     "serve": cmd_serve,
     "figures": cmd_figures,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
     "manage": cmd_manage,
     "docs": cmd_docs,
 }
@@ -212,6 +248,12 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument(
                 "--format", choices=("json", "table"), default="table", help="output (%(default)s)"
             )
+        elif name == "backup":
+            command.add_argument(
+                "-o", "--output", type=Path, required=True, help="the ZIP file to write"
+            )
+        elif name == "restore":
+            command.add_argument("file", type=Path, help="a ZIP file made by 'bomca backup'")
         elif name == "manage":
             command.add_argument(
                 "arguments", nargs=argparse.REMAINDER, help="the management command and its options"
@@ -239,6 +281,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "docs":
         return cmd_docs(args)
     from django.core.exceptions import ImproperlyConfigured, ValidationError
+    from django.core.management import CommandError
     from django.db import DatabaseError
 
     try:
@@ -252,6 +295,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _fail(error.message)
         except ValidationError as error:
             return _fail(describe_validation_error(error))
+        except CommandError as error:
+            return _fail(str(error))
     except ImproperlyConfigured as error:
         return _fail(f"The configuration is incomplete: {error}")
     except DatabaseError as error:

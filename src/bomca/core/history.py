@@ -71,7 +71,9 @@ def history_entries(records: Iterable[Any], *, subject: Callable[[Any], str]) ->
     previous: dict[Any, Any] = {}
     entries = []
     for record in ordered:
-        before = previous.get(record.pk)
+        # record.pk is the history row's own id; the record's is under the model's pk name.
+        key = (record.instance_type, getattr(record, record.instance_type._meta.pk.attname))
+        before = previous.get(key)
         changes: tuple[Change, ...] = ()
         if before is not None and record.history_type == "~":
             delta = record.diff_against(before, foreign_keys_are_objs=True)
@@ -83,7 +85,7 @@ def history_entries(records: Iterable[Any], *, subject: Callable[[Any], str]) ->
                 )
                 for change in delta.changes
             )
-        previous[record.pk] = record
+        previous[key] = record
         user = record.history_user
         entries.append(
             HistoryEntry(

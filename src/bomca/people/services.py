@@ -33,9 +33,19 @@ class ParticipantCountInput:
 def participant_counts_replace(
     *, activity: Activity, rows: Sequence[ParticipantCountInput]
 ) -> list[ParticipantCount]:
-    """Make the activity's participant counts exactly ``rows``; all rows valid or none saved."""
+    """Make the activity's participant counts exactly ``rows``; all rows valid or none saved.
+
+    Rows are matched to the existing ones by country and organisation: a row that did not
+    change is not written (so its history stays quiet), a changed one is updated, a new one
+    created and a missing one deleted.
+    """
+    existing = {
+        (record.country_id, record.organisation_id): record
+        for record in activity.participant_counts.all()
+    }
     seen: set[tuple[int, int | None]] = set()
-    records = []
+    kept: list[ParticipantCount] = []
+    created: list[ParticipantCount] = []
     for index, row in enumerate(rows, start=1):
         key = (row.country.pk, row.organisation.pk if row.organisation else None)
         if key in seen:
@@ -44,17 +54,27 @@ def participant_counts_replace(
                 % {"row": index}
             )
         seen.add(key)
-        record = ParticipantCount(
-            activity=activity,
-            country=row.country,
-            organisation=row.organisation,
-            female=row.female,
-            male=row.male,
-            unrecorded=row.unrecorded,
-            source=row.source,
-            source_note=row.source_note,
+        record = existing.get(key) or ParticipantCount(
+            activity=activity, country=row.country, organisation=row.organisation
         )
+        values = {
+            "female": row.female,
+            "male": row.male,
+            "unrecorded": row.unrecorded,
+            "source": row.source,
+            "source_note": row.source_note,
+        }
+        changed = [name for name, value in values.items() if getattr(record, name) != value]
+        for name in changed:
+            setattr(record, name, values[name])
         record.full_clean()
-        records.append(record)
-    activity.participant_counts.all().delete()
-    return bulk_create_audited(ParticipantCount, records)
+        if record.pk is None:
+            created.append(record)
+        elif changed:
+            record.save(update_fields=[*changed, "updated_at"])
+        kept.append(record)
+    for key, record in existing.items():
+        if key not in seen:
+            record.delete()
+    bulk_create_audited(ParticipantCount, created)
+    return kept

@@ -1,0 +1,34 @@
+"""Forms of the accounts app."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from bomca.accounts.models import AuditEventKind
+from bomca.accounts.selectors import AuditFilters
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class AuditFilterForm(forms.Form):
+    text = forms.CharField(label=_("User or address"), required=False, max_length=150)
+    kind = forms.ChoiceField(
+        label=_("Event"), required=False, choices=[("", _("Any")), *AuditEventKind.choices]
+    )
+    since = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    until = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def filters(self) -> AuditFilters:
+        if not self.is_bound:
+            return AuditFilters()
+        self.is_valid()
+        data = self.cleaned_data
+        return AuditFilters(
+            text=data.get("text", ""),
+            kind=data.get("kind", ""),
+            since=data.get("since"),
+            until=data.get("until"),
+        )

@@ -1,0 +1,47 @@
+"""The security log page: for administrators only, searchable."""
+
+from __future__ import annotations
+
+from django.test import Client
+
+from bomca.accounts.models import AuditEvent, AuditEventKind, Role
+from tests.factories import UserFactory
+
+AUDIT = "/accounts/audit/"
+
+
+def _administrator():
+    return UserFactory(role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+
+
+def test_only_administrators_see_the_security_log(client: Client, db):
+    for role in Role:
+        if role == Role.ADMINISTRATOR:
+            continue
+        client.force_login(UserFactory(role=role))
+        assert client.get(AUDIT).status_code == 403, role
+    client.force_login(_administrator())
+    assert client.get(AUDIT).status_code == 200
+
+
+def test_the_security_log_finds_events_by_user_and_kind(client: Client, db):
+    AuditEvent.objects.create(kind=AuditEventKind.LOGIN_FAILED, username="mallory-synthetic")
+    AuditEvent.objects.create(kind=AuditEventKind.LOGIN, username="trent-synthetic")
+    client.force_login(_administrator())
+
+    found = client.get(AUDIT, {"text": "mallory"}).content.decode()
+    assert "mallory-synthetic" in found
+    assert "trent-synthetic" not in found
+
+    logins = client.get(AUDIT, {"kind": AuditEventKind.LOGIN}).content.decode()
+    assert "trent-synthetic" in logins
+    assert "mallory-synthetic" not in logins
+
+
+def test_the_security_log_lists_the_latest_changes_of_records(client: Client, bomca10):
+    client.force_login(_administrator())
+
+    html = client.get(AUDIT).content.decode()
+
+    assert "Latest changes of records" in html
+    assert "Activity: C4-UZ-2023-025" in html
