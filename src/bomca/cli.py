@@ -45,8 +45,12 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     """Initialise, create the demo user (password printed once) and serve on localhost."""
     cmd_init(argparse.Namespace(dataset=None))
+    from django.conf import settings
+
     from bomca.accounts.services import demo_user_ensure
 
+    # The demo serves on this machine only; its administrator signs in with a password alone.
+    settings.BOMCA_ADMIN_TWO_FACTOR = False
     user, password = demo_user_ensure(username=DEMO_USERNAME)
     if password:
         print(f"Demo user created. Log in as {user.username!r} with password {password!r}.")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from bomca.accounts.models import AuditEvent, Role, User
+from bomca.accounts.services import two_factor_reset
 
 
 @admin.register(User)
@@ -18,8 +19,19 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     filter_horizontal = ["countries", "components", "groups", "user_permissions"]
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
-        (_("Role and scope"), {"fields": ("role", "countries", "components", "language")}),
+        (
+            _("Role and scope"),
+            {"fields": ("role", "countries", "components", "language", "totp_confirmed_at")},
+        ),
     )
+
+    readonly_fields = ["totp_confirmed_at"]
+    actions = ["reset_two_factor"]
+
+    @admin.action(description=_("Reset two-factor sign-in (lost phone)"))
+    def reset_two_factor(self, request: HttpRequest, queryset: Any) -> None:
+        for user in queryset:
+            two_factor_reset(user=user)
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         # The administration is for administrators only; the role decides, not a stray flag.

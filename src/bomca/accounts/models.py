@@ -53,11 +53,19 @@ class User(AbstractUser):
         related_name="+",
         help_text=_("For a component lead: the components whose activities they keep."),
     )
-    # The password hash and the last login are left out of the trail: the one is a secret,
-    # the other changes at every login and is in the security log already.
+    totp_secret = models.CharField(_("authenticator secret"), max_length=64, blank=True)
+    totp_confirmed_at = models.DateTimeField(_("two-factor sign-in since"), null=True, blank=True)
+    totp_last_step = models.BigIntegerField(default=0, editable=False)
+    # Secrets (password hash, authenticator secret) stay out of the trail; the last login and
+    # the last code used change at every login and are in the security log already.
     history = audited(
-        excluded_fields=["password", "last_login"], m2m_fields=[countries, components]
+        excluded_fields=["password", "last_login", "totp_secret", "totp_last_step"],
+        m2m_fields=[countries, components],
     )
+
+    @property
+    def has_two_factor(self) -> bool:
+        return bool(self.totp_secret and self.totp_confirmed_at)
 
 
 class AuditEventKind(models.TextChoices):
@@ -68,6 +76,8 @@ class AuditEventKind(models.TextChoices):
     EXPORT = "export", _("Export")
     IMPORT = "import", _("Import")
     ERASURE = "erasure", _("Personal data erased")
+    TWO_FACTOR_ENABLED = "2fa_enabled", _("Two-factor sign-in set up")
+    TWO_FACTOR_FAILED = "2fa_failed", _("Wrong authenticator code")
     BACKUP = "backup", _("Backup")
     RESTORE = "restore", _("Restore")
 

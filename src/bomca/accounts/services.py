@@ -9,8 +9,10 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
-from bomca.accounts.models import AuditEvent, Role, User
+from bomca.accounts import totp
+from bomca.accounts.models import AuditEvent, AuditEventKind, Role, User
 from bomca.core.http import client_ip
 
 logger = logging.getLogger("bomca.audit")
@@ -59,3 +61,45 @@ def audit_event_record(
     # The application log gets no names or addresses; the audit table has them, for admins.
     logger.info("audit event %s id=%s user_id=%s", kind, event.pk, user.pk if user else None)
     return event
+
+
+# --- two-factor sign-in -------------------------------------------------------------------
+
+
+def two_factor_secret_ensure(*, user: User) -> str:
+    """The secret to show while setting up two-factor sign-in (kept until it is confirmed)."""
+    if not user.totp_secret:
+        user.totp_secret = totp.secret_new()
+        user.save(update_fields=["totp_secret"])
+    return user.totp_secret
+
+
+def two_factor_confirm(*, user: User, code: str, request: HttpRequest | None = None) -> bool:
+    """Turn two-factor sign-in on when ``code`` proves the app holds the secret."""
+    step = totp.matching_step(user.totp_secret, code) if user.totp_secret else None
+    if step is None:
+        return False
+    user.totp_confirmed_at = timezone.now()
+    user.totp_last_step = step
+    user.save(update_fields=["totp_confirmed_at", "totp_last_step"])
+    audit_event_record(kind=AuditEventKind.TWO_FACTOR_ENABLED, request=request, user=user)
+    return True
+
+
+def two_factor_verify(*, user: User, code: str, request: HttpRequest | None = None) -> bool:
+    """Check a code at sign-in; each code is good once (a replayed code is refused)."""
+    step = totp.matching_step(user.totp_secret, code) if user.has_two_factor else None
+    if step is None or step <= user.totp_last_step:
+        audit_event_record(kind=AuditEventKind.TWO_FACTOR_FAILED, request=request, user=user)
+        return False
+    user.totp_last_step = step
+    user.save(update_fields=["totp_last_step"])
+    return True
+
+
+def two_factor_reset(*, user: User) -> None:
+    """Forget the user's authenticator (lost phone); they set it up again at next sign-in."""
+    user.totp_secret = ""
+    user.totp_confirmed_at = None
+    user.totp_last_step = 0
+    user.save(update_fields=["totp_secret", "totp_confirmed_at", "totp_last_step"])

@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "bomca.accounts.middleware.TwoFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lock-out into the lock-out page.
     "axes.middleware.AxesMiddleware",
@@ -217,6 +218,9 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 # History is read in the admin, never reverted there: a revert would bypass the services.
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# Administrators must sign in with an authenticator code as well as their password.
+BOMCA_ADMIN_TWO_FACTOR = env_bool("ADMIN_TWO_FACTOR", default=True)
 
 # Reverse proxies in front of the app whose X-Forwarded-For is trusted (0: none).
 BOMCA_PROXY_COUNT = int(env_str("PROXY_COUNT", "0"))

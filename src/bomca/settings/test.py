@@ -11,5 +11,7 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 from bomca.settings.base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tests sign administrators in with force_login; the two-factor tests turn this on themselves.
+BOMCA_ADMIN_TWO_FACTOR = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 LOGGING = {"version": 1, "disable_existing_loggers": False}
