@@ -31,10 +31,10 @@ serve: install ## serve for real (configure with DATABASE_URL, SECRET_KEY, ALLOW
 test: install lint typecheck test-sqlite test-postgres ## the whole suite: lint, types, SQLite, PostgreSQL
 
 test-sqlite: install ## the suite on SQLite
-	env -u DATABASE_URL BOMCA_EXPECT_DB=sqlite $(BIN)/pytest -q -p no:cacheprovider
+	env -u DATABASE_URL BOMCA_EXPECT_DB=sqlite $(BIN)/pytest -q -p no:cacheprovider -n auto
 
 test-postgres: install ## the suite on a throwaway PostgreSQL cluster
-	BOMCA_EXPECT_DB=postgresql scripts/with-postgres $(BIN)/pytest -q -p no:cacheprovider
+	BOMCA_EXPECT_DB=postgresql scripts/with-postgres $(BIN)/pytest -q -p no:cacheprovider -n auto
 
 lint: install ## ruff check and format check
 	$(BIN)/ruff check src tests

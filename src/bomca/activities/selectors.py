@@ -172,3 +172,14 @@ def activity_history(*, activity: Activity) -> list[HistoryEntry]:
         ),
     )
     return sorted(entries, key=lambda entry: entry.at)
+
+
+def activities_with_participants_by_sex(activities: QuerySet[Activity]) -> QuerySet[Activity]:
+    """``activities`` with ``female``, ``male`` and ``unrecorded`` sums, in one query."""
+    return activities.select_related(
+        "component", "host_country", "abroad_country", "trainer_country"
+    ).annotate(
+        female=Coalesce(Sum("participant_counts__female"), 0),
+        male=Coalesce(Sum("participant_counts__male"), 0),
+        unrecorded=Coalesce(Sum("participant_counts__unrecorded"), 0),
+    )

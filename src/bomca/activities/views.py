@@ -8,12 +8,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from bomca.accounts import access
+from bomca.accounts.models import AuditEventKind
+from bomca.accounts.services import audit_event_record
+from bomca.activities.exports import activity_export_header, activity_export_rows
 from bomca.activities.forms import (
     ActivityFilterForm,
     ActivityForm,
@@ -21,9 +26,15 @@ from bomca.activities.forms import (
     participant_count_formset,
 )
 from bomca.activities.models import Activity
-from bomca.activities.selectors import DEFAULT_ORDERING, activity_history, activity_list
+from bomca.activities.selectors import (
+    ACTIVITY_ORDERINGS,
+    DEFAULT_ORDERING,
+    activity_history,
+    activity_list,
+)
 from bomca.activities.services import activity_create, activity_update
 from bomca.core.http import HtmxHttpRequest
+from bomca.core.spreadsheets import csv_stream, xlsx_bytes
 from bomca.reference.selectors import programme_for_request
 
 PAGE_SIZE = 25
@@ -49,6 +60,41 @@ def activity_list_view(request: HtmxHttpRequest) -> HttpResponse:
     }
     template = "activities/_register.html" if request.htmx else "activities/list.html"
     return render(request, template, context)
+
+
+EXPORT_FORMATS = {"csv", "xlsx"}
+
+
+def activity_export_view(request: HttpRequest) -> HttpResponseBase:
+    """The register as CSV or XLSX: the same filters, sort and access as the page; logged."""
+    export_format = request.GET.get("format", "xlsx")
+    if export_format not in EXPORT_FORMATS:
+        raise Http404(_("Unknown export format."))
+    programme = programme_for_request(request)
+    form = ActivityFilterForm(request.GET or None, programme=programme)
+    ordering = form.ordering() or DEFAULT_ORDERING
+    activities = access.activities_visible_to(
+        request.user, activity_list(programme=programme, filters=form.filters(), ordering=ordering)
+    ).order_by(*ACTIVITY_ORDERINGS[ordering])
+    header = activity_export_header()
+    rows = activity_export_rows(user=request.user, activities=activities)
+    audit_event_record(
+        kind=AuditEventKind.EXPORT,
+        request=request,
+        detail={"what": "activities", "format": export_format, "rows": activities.count()},
+    )
+    filename = f"{programme.code}-activities-{timezone.localdate():%Y%m%d}.{export_format}"
+    if export_format == "csv":
+        response: HttpResponseBase = StreamingHttpResponse(
+            csv_stream(header, rows), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(
+            xlsx_bytes(_("Activities"), header, rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _visible_activity(request: HttpRequest, code: str) -> Activity:

@@ -1,0 +1,62 @@
+"""Tabular exports (CSV and XLSX) that are safe to open in Excel.
+
+A cell whose text starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be
+read by a spreadsheet as a formula ("formula injection"); such text is written with a leading
+apostrophe, which the spreadsheet shows as the literal text. Numbers and dates pass unchanged.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+Cell = str | int | float | Decimal | date | datetime | None
+
+
+def safe_cell(value: Cell) -> Cell:
+    """``value``, with text that a spreadsheet would run as a formula made literal."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def csv_stream(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> Iterator[str]:
+    """CSV text, row by row (UTF-8 with a byte-order mark so that Excel reads Cyrillic)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    yield "\ufeff"
+    writer.writerow([safe_cell(cell) for cell in header])
+    for row in rows:
+        writer.writerow(["" if cell is None else safe_cell(cell) for cell in row])
+        if buffer.tell() > 64_000:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def xlsx_bytes(title: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
+    """An XLSX workbook of one sheet, written in openpyxl's constant-memory mode."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    bold = Font(bold=True)
+    heading = []
+    for name in header:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = bold
+        heading.append(cell)
+    sheet.append(heading)
+    for row in rows:
+        sheet.append([safe_cell(cell) for cell in row])
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
