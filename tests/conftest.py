@@ -7,8 +7,8 @@ from django.test import Client
 
 from bomca.accounts.models import Role, User
 from bomca.dataset import dataset_load
-from bomca.reference.models import Programme
-from tests.factories import UserFactory
+from bomca.reference.models import Country, Programme
+from tests.factories import PersonaFactory, UserFactory
 
 
 @pytest.fixture
@@ -28,3 +28,32 @@ def alice(db: None) -> User:
 def alice_client(client: Client, alice: User) -> Client:
     client.force_login(alice)
     return client
+
+
+@pytest.fixture
+def personas(bomca10: Programme) -> dict[str, User]:
+    """One obviously synthetic user per role, plus two edge cases, keyed as policy tables name them.
+
+    ``c2lead`` leads component 2, ``tjcoord`` coordinates Tajikistan; ``super`` is a superuser
+    whose role field says donor (the flag wins); ``staff`` has Django's staff flag and nothing
+    more (a communications officer).
+    """
+    c2 = bomca10.components.get(number=2)
+    tajikistan = Country.objects.get(code="TJ")
+    roles = {
+        "pm": {"role": Role.PROGRAMME_MANAGER},
+        "admin": {"role": Role.ADMINISTRATOR},
+        "super": {"role": Role.DONOR_VIEWER, "is_superuser": True, "is_staff": True},
+        "me": {"role": Role.ME_OFFICER},
+        "c2lead": {"role": Role.COMPONENT_LEAD, "components": [c2]},
+        "tjcoord": {"role": Role.NATIONAL_COORDINATOR, "countries": [tajikistan]},
+        "proc": {"role": Role.PROCUREMENT_OFFICER},
+        "grants": {"role": Role.GRANTS_MANAGER},
+        "comms": {"role": Role.COMMUNICATIONS_OFFICER},
+        "donor": {"role": Role.DONOR_VIEWER},
+        "staff": {"role": Role.COMMUNICATIONS_OFFICER, "is_staff": True},
+    }
+    return {
+        key: PersonaFactory(username=f"persona-{key}", last_name=f"Persona {key}", **fields)
+        for key, fields in roles.items()
+    }

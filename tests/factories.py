@@ -111,3 +111,19 @@ class ParticipantCountFactory(factory.django.DjangoModelFactory):
     country = factory.LazyAttribute(lambda row: row.activity.programme.countries.first())
     female = 3
     male = 7
+
+
+class PersonaFactory(UserFactory):
+    """A user with a role and, for a lead or a coordinator, a scope: ``countries=[...]``."""
+
+    first_name = "Synthetic"
+
+    @factory.post_generation
+    def countries(self, create: bool, extracted: list[Country] | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.countries.set(extracted)
+
+    @factory.post_generation
+    def components(self, create: bool, extracted: list[Component] | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.components.set(extracted)

@@ -6,14 +6,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from bomca.accounts.models import AuditEvent, Role, User
 from bomca.accounts.services import two_factor_reset
+from bomca.core.admin import ReadOnlyHistoryAdmin
 
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
+class UserAdmin(ReadOnlyHistoryAdmin, DjangoUserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "is_active", "last_login"]
     list_filter = ["role", "is_active", "countries", "components"]
     filter_horizontal = ["countries", "components", "groups", "user_permissions"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -62,6 +64,17 @@ class User(AbstractUser):
         excluded_fields=["password", "last_login", "totp_secret", "totp_last_step"],
         m2m_fields=[countries, components],
     )
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        # An administrator may do everything in the admin, as a superuser may.
+        if self.is_active and self.role == Role.ADMINISTRATOR:
+            return True
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        if self.is_active and self.role == Role.ADMINISTRATOR:
+            return True
+        return super().has_module_perms(app_label)
 
     @property
     def has_two_factor(self) -> bool:

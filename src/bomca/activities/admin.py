@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
 
 from bomca.activities.models import Activity
+from bomca.core.admin import ReadOnlyHistoryAdmin
 from bomca.people.models import ParticipantCount
 
 
@@ -15,7 +15,7 @@ class ParticipantCountInline(admin.TabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(SimpleHistoryAdmin):
+class ActivityAdmin(ReadOnlyHistoryAdmin):
     list_display = ["code", "title_en", "component", "host_country", "start_date", "status"]
     list_filter = ["programme", "component", "status", "scope", "activity_type", "source"]
     search_fields = ["code", "title_en", "title_ru"]

@@ -48,6 +48,12 @@ def activity_list_view(request: HtmxHttpRequest) -> HttpResponse:
         request.user, activity_list(programme=programme, filters=form.filters(), ordering=ordering)
     )
     page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
+    for activity in page.object_list:
+        # An activity mixes people of several countries: shown exactly only to exact viewers.
+        activity.participants_shown = access.shown_count(  # type: ignore[attr-defined]
+            request.user,
+            activity.participants_total,  # type: ignore[attr-defined]
+        )
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from bomca.core.admin import ReadOnlyHistoryAdmin
 from bomca.reference.models import Component, Country, Organisation, Programme, ReportingPeriod
 
 
@@ -12,26 +12,26 @@ class ComponentInline(admin.StackedInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(SimpleHistoryAdmin):
+class ProgrammeAdmin(ReadOnlyHistoryAdmin):
     list_display = ["code", "name_en", "start_date", "end_date", "budget", "currency", "source"]
     filter_horizontal = ["co_funders", "implementing_partners", "countries"]
     inlines = [ComponentInline]
 
 
 @admin.register(Country)
-class CountryAdmin(SimpleHistoryAdmin):
+class CountryAdmin(ReadOnlyHistoryAdmin):
     list_display = ["code", "iso3", "name_en", "name_ru", "source"]
     search_fields = ["code", "name_en", "name_ru"]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(ReadOnlyHistoryAdmin):
     list_display = ["code", "name_en", "kind", "country", "iati_type", "source"]
     list_filter = ["kind", "country", "source"]
     search_fields = ["code", "name_en", "name_ru", "acronym"]
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(SimpleHistoryAdmin):
+class ReportingPeriodAdmin(ReadOnlyHistoryAdmin):
     list_display = ["code", "programme", "start_date", "end_date"]
     list_filter = ["programme"]

@@ -46,6 +46,7 @@ def programme_overview_view(request: HtmxHttpRequest) -> HttpResponse:
         "period_options": _period_options(programme, period),
         "figures": figures,
         "breakdowns": _labelled_breakdowns(figures, request.user),
+        "participants_total": access.shown_count(request.user, figures.participants.total),
         "components": component_list(programme=programme),
         "co_funders": programme.co_funders.select_related("country"),
         "partners": programme.implementing_partners.all(),
