@@ -137,3 +137,9 @@ def test_the_command_line_backs_up_and_refuses_to_restore_over_records(bomca10, 
     error = capsys.readouterr().err.strip()
     assert error.startswith("bomca: error: This installation already has records")
     assert "\n" not in error
+
+
+def test_a_backup_file_is_readable_by_its_owner_only(bomca10, tmp_path):
+    backup = backup_create(path=tmp_path / "backup.zip").path
+
+    assert backup.stat().st_mode & 0o777 == 0o600

@@ -72,7 +72,7 @@ def backup_create(*, path: Path) -> BackupReport:
             output=str(dump),
             verbosity=0,
         )
-        records = len(json.loads(dump.read_text(encoding="utf-8")))
+        records = _count_records(dump)
         partial = Path(scratch) / "backup.zip"
         checksums: dict[str, str] = {}
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -93,10 +93,24 @@ def backup_create(*, path: Path) -> BackupReport:
                 "sha256": checksums,
             }
             archive.writestr(MANIFEST_MEMBER, json.dumps(manifest, indent=2))
+        # It holds password hashes and personal data: readable by its owner only.
+        partial.chmod(0o600)
         shutil.move(partial, path.with_suffix(path.suffix + ".partial"))
         os.replace(path.with_suffix(path.suffix + ".partial"), path)
     audit_event_record(kind=AuditEventKind.BACKUP, detail={"file": path.name, "records": records})
     return BackupReport(path=path, records=records, files=len(checksums) - 1)
+
+
+def _count_records(dump: Path) -> int:
+    """How many records a dumpdata file holds, read in chunks (it can be large)."""
+    marker, count, tail = b'"model": "', 0, b""
+    with dump.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            window = tail + chunk
+            count += window.count(marker)
+            tail = window[-(len(marker) - 1) :]
+            count -= tail.count(marker)
+    return count
 
 
 def _read_manifest(archive: zipfile.ZipFile, path: Path) -> dict[str, Any]:
@@ -154,15 +168,16 @@ def backup_restore(*, path: Path) -> BackupReport:
                 _("This installation already has records; restore only into an empty one.")
             )
         dump = Path(archive.extract(DATABASE_MEMBER, scratch))
-        # The records come with their own history; loading them must not add more.
-        with override_settings(SIMPLE_HISTORY_ENABLED=False), transaction.atomic():
-            call_command("loaddata", str(dump), verbosity=0)
         media_root = Path(settings.MEDIA_ROOT)
         members = [name for name in manifest["sha256"] if name.startswith(MEDIA_PREFIX)]
-        for name in members:
-            target = media_root / PurePosixPath(name).relative_to(MEDIA_PREFIX.rstrip("/"))
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with archive.open(name) as source, target.open("wb") as sink:
-                shutil.copyfileobj(source, sink)
+        # The records come with their own history; loading them must not add more. The files
+        # are copied inside the transaction: if one cannot be written, no record is kept.
+        with override_settings(SIMPLE_HISTORY_ENABLED=False), transaction.atomic():
+            call_command("loaddata", str(dump), verbosity=0)
+            for name in members:
+                target = media_root / PurePosixPath(name).relative_to(MEDIA_PREFIX.rstrip("/"))
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with archive.open(name) as source, target.open("wb") as sink:
+                    shutil.copyfileobj(source, sink)
     audit_event_record(kind=AuditEventKind.RESTORE, detail={"file": path.name})
     return BackupReport(path=path, records=int(manifest.get("records", 0)), files=len(members))

@@ -45,3 +45,15 @@ def test_the_security_log_lists_the_latest_changes_of_records(client: Client, bo
 
     assert "Latest changes of records" in html
     assert "Activity: C4-UZ-2023-025" in html
+
+
+def test_the_security_log_still_opens_after_a_record_was_deleted(client: Client, bomca10):
+    from bomca.reference.models import ReportingPeriod
+
+    ReportingPeriod.objects.filter(code="2021Q2").delete()
+    client.force_login(_administrator())
+
+    response = client.get(AUDIT)
+
+    assert response.status_code == 200
+    assert "Reporting period: 2021Q2 (deleted)" in response.content.decode()

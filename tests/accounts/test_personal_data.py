@@ -32,7 +32,7 @@ SEARCHES = [
     {"text": "KG"},
     {"text": "Bishkek"},
     {"country": "KG"},
-    {"country": "regional"},
+    {"country": "none"},
     {"scope": "regional"},
     {"scope": "national"},
     {"period": "2023Q3"},
@@ -48,10 +48,14 @@ PERIODS = ["2023Q1", "2023Q2", "2023Q3", "2023Q4", "2023", "2021-04..2025-09"]
 def few_kyrgyz(bomca10: Programme) -> None:
     """Small Kyrgyz counts: on a shipped regional activity, and alone in two new quarters."""
     kyrgyzstan = Country.objects.get(code="KG")
+    session = Activity.objects.get(code="C1-RG-2023-007")
     ParticipantCountFactory(
-        activity=Activity.objects.get(code="C1-RG-2023-007"),
+        activity=session,
         country=kyrgyzstan,
-        organisation=Organisation.objects.filter(country=kyrgyzstan).first(),
+        # An organisation with no row yet: one row per country and organisation.
+        organisation=Organisation.objects.filter(country=kyrgyzstan)
+        .exclude(pk__in=session.participant_counts.values("organisation"))
+        .first(),
         female=2,
         male=0,
     )
@@ -126,7 +130,9 @@ def test_the_coordinator_sees_the_two_added_kyrgyz_women_as_fewer_than_5(coordin
 
     kyrgyz = [[cell.text for cell in row.find_all("td")] for row in rows]
     kyrgyz = [cells for cells in kyrgyz if cells[0] == "Kyrgyzstan"]
-    assert [cells[2:] for cells in kyrgyz] == [["<5", "5", "0", "6"], ["<5", "0", "0", "<5"]]
+    # Outside the coordinator's scope counts are rounded to 5: the total 6 reads 5, so the
+    # women ("<5") cannot be worked out as total minus men.
+    assert [cells[2:] for cells in kyrgyz] == [["<5", "5", "0", "5"], ["<5", "0", "0", "<5"]]
 
 
 def test_the_coordinator_sees_tajik_counts_exactly_however_small(coordinator: Client):

@@ -152,3 +152,28 @@ def test_the_next_address_cannot_send_the_user_to_another_site(client, db):
     response = client.post(VERIFY, {"code": code, "next": "https://evil.example.com/"})
 
     assert response["Location"] == "/"
+
+
+def test_wrong_codes_are_counted_per_user_across_sessions(client, bomca10, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    user = _enrolled()
+    for _ in range(3):  # three sessions, one wrong code each: the session limit never trips
+        _sign_in(client, user)
+        client.post(VERIFY, {"code": "000000"})
+        client.post("/accounts/logout/")
+
+    _sign_in(client, user)
+    code = totp.code_at(user.totp_secret, time.time())
+    response = client.post(VERIFY, {"code": code})
+
+    assert response.status_code == 422
+    assert "Too many wrong codes" in response.content.decode()
+
+
+def test_signing_in_writes_no_empty_change_into_the_users_history(client, bomca10):
+    user = _enrolled()
+    rows_before = user.history.count()
+    _sign_in(client, user)
+    client.post(VERIFY, {"code": totp.code_at(user.totp_secret, time.time())})
+
+    assert user.history.count() == rows_before

@@ -95,3 +95,14 @@ def test_a_national_coordinator_exports_only_what_the_register_shows_them(client
 
 def test_an_unknown_export_format_is_not_found(alice_client: Client, bomca10):
     assert alice_client.get(EXPORT, {"format": "pdf"}).status_code == 404
+
+
+def test_a_formula_looking_title_is_a_text_cell_in_xlsx_without_an_apostrophe(
+    alice_client: Client, bomca10
+):
+    Activity.objects.filter(code="C1-TJ-2023-004").update(title_en="=1+1")
+
+    response = alice_client.get(EXPORT, {"format": "xlsx", "text": "C1-TJ-2023-004"})
+
+    cell = load_workbook(io.BytesIO(response.content)).active["B2"]
+    assert (cell.value, cell.data_type) == ("=1+1", "s")

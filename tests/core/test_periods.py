@@ -191,3 +191,8 @@ def test_last_complete_quarter_has_ended_before_today(today):
     assert latest.end < today
     assert isinstance(latest, Period)
     assert next_quarter(latest).end >= today
+
+
+def test_a_quarter_typed_with_the_cyrillic_letter_of_kvartal_is_understood():
+    assert parse_period("2023К2") == parse_period("2023Q2")
+    assert parse_period("2023к2").label == "2023Q2"

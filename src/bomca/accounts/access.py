@@ -160,8 +160,7 @@ def may_see_personal_data(user: AnyUser) -> bool:
 def sees_exact_count(user: AnyUser, *, country: Country | int | None) -> bool:
     """Whether a count of people of ``country`` is shown exactly, however small, to the user.
 
-    Outside a user's scope only counts from which no person can be singled out are shown:
-    counts of 1 to 4 become "fewer than 5". ``country=None`` means a programme-wide figure.
+    ``country=None`` means a figure that mixes countries (a total, a programme-wide figure).
     """
     role = role_of(user)
     if role in _EXACT_COUNTS:
@@ -174,10 +173,23 @@ def sees_exact_count(user: AnyUser, *, country: Country | int | None) -> bool:
 
 
 def shown_count(user: AnyUser, value: int, *, country: Country | int | None = None) -> int | None:
-    """``value`` as the user may see it: ``None`` stands for "fewer than 5"."""
-    if 0 < value < SMALL_COUNT and not sees_exact_count(user, country=country):
+    """``value`` as the user may see it; ``None`` stands for "fewer than 5".
+
+    Outside a user's scope, counts of people are shown so that no person can be singled out:
+    1 to 4 become "fewer than 5" and every other count is rounded to the nearest 5, totals
+    included. Hiding the small cells alone is not enough: a small cell could be worked out by
+    subtracting the exact cells from an exact total; with rounded totals it cannot.
+    """
+    if value == 0 or sees_exact_count(user, country=country):
+        return value
+    if value < SMALL_COUNT:
         return None
-    return value
+    return SMALL_COUNT * round(value / SMALL_COUNT)
+
+
+def counts_rounded_for(user: AnyUser) -> bool:
+    """Whether some counts of people on a page are rounded for this user (to say so on it)."""
+    return not sees_exact_count(user, country=None)
 
 
 # --- history and administration -----------------------------------------------------------

@@ -13,4 +13,5 @@ def user_access(request: HttpRequest) -> dict[str, Any]:
     return {
         "user_role": access.role_of(request.user),
         "may_use_admin": access.may_use_admin(request.user),
+        "counts_rounded": access.counts_rounded_for(request.user),
     }

@@ -72,4 +72,9 @@ def record_change_list(*, filters: AuditFilters, limit: int = 100) -> list[Histo
 
 
 def _subject(label: str, record: Any) -> str:
-    return f"{label}: {record.history_object}"
+    """A record's name from its history row alone: no query, and no failure once deleted."""
+    for field in ("code", "username", "name_en", "title_en"):
+        value = getattr(record, field, None)
+        if value:
+            return f"{label}: {value}"
+    return f"{label} #{getattr(record, record.instance_type._meta.pk.attname)}"

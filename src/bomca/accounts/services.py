@@ -7,12 +7,14 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from bomca.accounts import totp
 from bomca.accounts.models import AuditEvent, AuditEventKind, Role, User
+from bomca.core.history import save_without_history
 from bomca.core.http import client_ip
 
 logger = logging.getLogger("bomca.audit")
@@ -70,7 +72,7 @@ def two_factor_secret_ensure(*, user: User) -> str:
     """The secret to show while setting up two-factor sign-in (kept until it is confirmed)."""
     if not user.totp_secret:
         user.totp_secret = totp.secret_new()
-        user.save(update_fields=["totp_secret"])
+        save_without_history(user, update_fields=["totp_secret"])
     return user.totp_secret
 
 
@@ -86,14 +88,26 @@ def two_factor_confirm(*, user: User, code: str, request: HttpRequest | None = N
     return True
 
 
+def two_factor_locked(*, user: User) -> bool:
+    """Too many wrong codes lately: the same limit and lock time as for passwords."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    failures = AuditEvent.objects.filter(
+        kind=AuditEventKind.TWO_FACTOR_FAILED, user=user, at__gte=since
+    ).count()
+    return failures >= settings.AXES_FAILURE_LIMIT
+
+
+@transaction.atomic
 def two_factor_verify(*, user: User, code: str, request: HttpRequest | None = None) -> bool:
     """Check a code at sign-in; each code is good once (a replayed code is refused)."""
-    step = totp.matching_step(user.totp_secret, code) if user.has_two_factor else None
-    if step is None or step <= user.totp_last_step:
+    # Lock the row: two requests with the same code at once must not both get in.
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    step = totp.matching_step(locked.totp_secret, code) if locked.has_two_factor else None
+    if step is None or step <= locked.totp_last_step:
         audit_event_record(kind=AuditEventKind.TWO_FACTOR_FAILED, request=request, user=user)
         return False
-    user.totp_last_step = step
-    user.save(update_fields=["totp_last_step"])
+    user.totp_last_step = locked.totp_last_step = step
+    save_without_history(locked, update_fields=["totp_last_step"])
     return True
 
 

@@ -18,6 +18,7 @@ from bomca.accounts.models import User
 from bomca.accounts.selectors import audit_event_list, record_change_list
 from bomca.accounts.services import (
     two_factor_confirm,
+    two_factor_locked,
     two_factor_secret_ensure,
     two_factor_verify,
 )
@@ -61,7 +62,9 @@ def two_factor_verify_view(request: HttpRequest) -> HttpResponse:
     if not user.has_two_factor or request.session.get(VERIFIED_SESSION_KEY):
         return redirect(_next_url(request))
     form = TwoFactorCodeForm(request.POST or None)
-    if form.is_valid():
+    if form.is_valid() and two_factor_locked(user=user):
+        form.add_error("code", _("Too many wrong codes; try again later or ask an administrator."))
+    elif form.is_valid():
         if two_factor_verify(user=user, code=form.cleaned_data["code"], request=request):
             request.session[VERIFIED_SESSION_KEY] = True
             return redirect(_next_url(request))

@@ -24,6 +24,10 @@ class ActivityAdmin(ReadOnlyHistoryAdmin):
     list_select_related = ["component", "host_country"]
     inlines = [ParticipantCountInline]
 
+    def has_delete_permission(self, request: HttpRequest, obj: Activity | None = None) -> bool:
+        # An activity that did not happen is cancelled, not deleted: its counts stay explained.
+        return False
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         # New activities get their code from the service; the register's form is the way in.
         return False

@@ -42,13 +42,11 @@ def activity_export_header() -> list[str]:
 def activity_export_rows(
     *, user: AnyUser, activities: QuerySet[Activity]
 ) -> Iterator[Sequence[Cell]]:
-    """One row per activity; counts of people the user may not see exactly read "<5"."""
+    """One row per activity; counts of people shown as on the register (``access.shown_count``:
+    they mix countries, so outside an exact viewer's reach they are rounded, and 1–4 read "<5")."""
     for activity in activities_with_participants_by_sex(activities).iterator(chunk_size=500):
-        country = activity.host_country_id if activity.scope == "national" else None
         counts = [activity.female, activity.male, activity.unrecorded]  # type: ignore[attr-defined]
-        shown = [
-            access.shown_count(user, value, country=country) for value in [*counts, sum(counts)]
-        ]
+        shown = [access.shown_count(user, value) for value in [*counts, sum(counts)]]
         yield [
             activity.code,
             activity.title_en,

@@ -16,7 +16,7 @@ from bomca.people.models import ParticipantCount
 from bomca.reference.models import Programme
 
 #: Key under which ``by_country`` counts activities that have no host country (online, regional).
-NO_HOST_COUNTRY = "regional"
+NO_HOST_COUNTRY = "none"
 
 #: Sort keys the register accepts, mapped to their ordering.
 ACTIVITY_ORDERINGS: dict[str, tuple[str | OrderBy, ...]] = {
@@ -37,7 +37,15 @@ ACTIVITY_ORDERINGS: dict[str, tuple[str | OrderBy, ...]] = {
 DEFAULT_ORDERING = "-start"
 
 #: Fields the register's free-text search looks in.
-SEARCHED_FIELDS = ("code", "title_en", "title_ru", "thematic_area", "city", "narrative_en")
+SEARCHED_FIELDS = (
+    "code",
+    "title_en",
+    "title_ru",
+    "thematic_area",
+    "city",
+    "narrative_en",
+    "narrative_ru",
+)
 
 
 @dataclass(frozen=True)
@@ -158,8 +166,12 @@ def activities_implemented(*, programme: Programme, period: Period) -> ActivityC
     )
 
 
-def activity_history(*, activity: Activity) -> list[HistoryEntry]:
-    """Every change of the activity and of its participant counts, oldest first."""
+def activity_history(*, activity: Activity, with_counts: bool = True) -> list[HistoryEntry]:
+    """Every change of the activity and of its participant counts, oldest first.
+
+    ``with_counts=False`` leaves out the numbers of the participant-count changes (who changed
+    them and when stays): for users who see counts of people rounded.
+    """
     own = activity.history.select_related("history_user")
     counts = ParticipantCount.history.filter(activity_id=activity.pk).select_related(
         "history_user", "country"
@@ -167,6 +179,7 @@ def activity_history(*, activity: Activity) -> list[HistoryEntry]:
     entries = history_entries(own, subject=lambda record: str(_("Activity")))
     entries += history_entries(
         counts,
+        with_changes=with_counts,
         subject=lambda record: str(
             _("Participants from %(country)s") % {"country": record.country}
         ),

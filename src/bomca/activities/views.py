@@ -27,7 +27,6 @@ from bomca.activities.forms import (
 )
 from bomca.activities.models import Activity
 from bomca.activities.selectors import (
-    ACTIVITY_ORDERINGS,
     DEFAULT_ORDERING,
     activity_history,
     activity_list,
@@ -81,7 +80,7 @@ def activity_export_view(request: HttpRequest) -> HttpResponseBase:
     ordering = form.ordering() or DEFAULT_ORDERING
     activities = access.activities_visible_to(
         request.user, activity_list(programme=programme, filters=form.filters(), ordering=ordering)
-    ).order_by(*ACTIVITY_ORDERINGS[ordering])
+    )
     header = activity_export_header()
     rows = activity_export_rows(user=request.user, activities=activities)
     audit_event_record(
@@ -149,7 +148,10 @@ def activity_history_view(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "activity": activity,
         "programme": activity.programme,
-        "entries": activity_history(activity=activity),
+        "entries": activity_history(
+            activity=activity, with_counts=not access.counts_rounded_for(request.user)
+        ),
+        "show_addresses": access.may_view_audit_log(request.user),
     }
     return render(request, "activities/history.html", context)
 

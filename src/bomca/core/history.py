@@ -65,7 +65,9 @@ class HistoryEntry:
     changes: tuple[Change, ...]
 
 
-def history_entries(records: Iterable[Any], *, subject: Callable[[Any], str]) -> list[HistoryEntry]:
+def history_entries(
+    records: Iterable[Any], *, subject: Callable[[Any], str], with_changes: bool = True
+) -> list[HistoryEntry]:
     """History rows (of one or several records) as entries, oldest first, each with its diff."""
     ordered = sorted(records, key=lambda record: (record.history_date, record.history_id))
     previous: dict[Any, Any] = {}
@@ -75,7 +77,7 @@ def history_entries(records: Iterable[Any], *, subject: Callable[[Any], str]) ->
         key = (record.instance_type, getattr(record, record.instance_type._meta.pk.attname))
         before = previous.get(key)
         changes: tuple[Change, ...] = ()
-        if before is not None and record.history_type == "~":
+        if with_changes and before is not None and record.history_type == "~":
             delta = record.diff_against(before, foreign_keys_are_objs=True)
             changes = tuple(
                 Change(
@@ -128,3 +130,16 @@ def stamp_historical_record(sender: Any, history_instance: Any, **kwargs: Any) -
 def bulk_create_audited(model: type[M], records: Sequence[M]) -> list[M]:
     """``bulk_create`` that also writes each record's history row, as ``save()`` would."""
     return list(bulk_create_with_history(records, model, custom_historical_attrs=_request_stamp()))
+
+
+def save_without_history(instance: models.Model, *, update_fields: Sequence[str]) -> None:
+    """Save fields that the trail leaves out (a last login, a used code) without a history row.
+
+    simple-history writes a row on every save, even one that changes only excluded fields;
+    such empty rows would crowd the real changes out of the log.
+    """
+    instance.skip_history_when_saving = True  # type: ignore[attr-defined]
+    try:
+        instance.save(update_fields=list(update_fields))
+    finally:
+        del instance.skip_history_when_saving  # type: ignore[attr-defined]

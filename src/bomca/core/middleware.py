@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -32,7 +32,7 @@ class HtmxLoginRedirectMiddleware:
         if current:
             page = urlsplit(current)
             target = page.path + (f"?{page.query}" if page.query else "")
-            location = f"{login_path}?next={target}" if target else login_path
+            location = f"{login_path}?{urlencode({'next': target})}" if target else login_path
         else:
             location = response["Location"]
         return HttpResponseClientRedirect(location)

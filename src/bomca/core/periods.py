@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from bomca.core.errors import ApplicationError
 
-_QUARTER = re.compile(r"^(\d{4})[Qq](\d+)$")
+# Q, or the Cyrillic К of «квартал» that Russian speakers type (2023К2).
+_QUARTER = re.compile(r"^(\d{4})[QqКк](\d+)$")
 _YEAR = re.compile(r"^(\d{4})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")

@@ -1,8 +1,9 @@
 """Tabular exports (CSV and XLSX) that are safe to open in Excel.
 
 A cell whose text starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be
-read by a spreadsheet as a formula ("formula injection"); such text is written with a leading
-apostrophe, which the spreadsheet shows as the literal text. Numbers and dates pass unchanged.
+read by a spreadsheet as a formula ("formula injection"). In CSV such text gets a leading
+apostrophe, which the spreadsheet shows as literal text; in XLSX the cell is typed as text.
+Numbers and dates pass unchanged.
 """
 
 from __future__ import annotations
@@ -26,6 +27,15 @@ def safe_cell(value: Cell) -> Cell:
     """``value``, with text that a spreadsheet would run as a formula made literal."""
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
+    return value
+
+
+def _xlsx_cell(sheet: object, value: Cell) -> object:
+    """In XLSX a text cell is typed as text, so "=..." stays text without an apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+        return cell
     return value
 
 
@@ -56,7 +66,7 @@ def xlsx_bytes(title: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]
         heading.append(cell)
     sheet.append(heading)
     for row in rows:
-        sheet.append([safe_cell(cell) for cell in row])
+        sheet.append([_xlsx_cell(sheet, cell) for cell in row])
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

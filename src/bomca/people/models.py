@@ -52,6 +52,20 @@ class ParticipantCount(ProvenancedModel):
         verbose_name = _("participant count")
         verbose_name_plural = _("participant counts")
         indexes = [models.Index(fields=["activity", "country"], name="participant_count_idx")]
+        constraints = [
+            # One row per country and organisation; and one per country with no organisation.
+            # (Two partial constraints, since SQLite has no NULLS NOT DISTINCT.)
+            models.UniqueConstraint(
+                fields=["activity", "country", "organisation"],
+                condition=models.Q(organisation__isnull=False),
+                name="participant_count_unique_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["activity", "country"],
+                condition=models.Q(organisation__isnull=True),
+                name="participant_count_unique_country",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.activity.code} {self.country.code}: {self.total}"
