@@ -7,10 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bomca.accounts.models import AuditEventKind
 from bomca.accounts.selectors import AuditFilters
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
+from bomca.core.widgets import DateInput
 
 
 class AuditFilterForm(forms.Form):

@@ -18,19 +18,13 @@ from bomca.activities.services import EDITABLE_FIELDS, RELATION_FIELDS
 from bomca.core.errors import ApplicationError
 from bomca.core.models import Source
 from bomca.core.periods import parse_period
+from bomca.core.widgets import DateInput
 from bomca.people.models import ParticipantCount
 from bomca.people.services import ParticipantCountInput
 from bomca.reference.models import Country, Programme
 from bomca.reference.selectors import component_list, organisation_list, programme_country_list
 
 _ANY = [("", _("Any"))]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class ActivityFilterForm(forms.Form):
