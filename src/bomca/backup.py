@@ -21,7 +21,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -65,13 +65,17 @@ def backup_create(*, path: Path) -> BackupReport:
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
         dump = Path(scratch) / DATABASE_MEMBER
-        call_command(
-            "dumpdata",
-            exclude=EXCLUDED_FROM_BACKUP,
-            natural_foreign=True,
-            output=str(dump),
-            verbosity=0,
-        )
+        outermost = not connection.in_atomic_block
+        with transaction.atomic():
+            if outermost:  # the level can only be set before the transaction's first query
+                _read_one_snapshot()
+            call_command(
+                "dumpdata",
+                exclude=EXCLUDED_FROM_BACKUP,
+                natural_foreign=True,
+                output=str(dump),
+                verbosity=0,
+            )
         records = _count_records(dump)
         partial = Path(scratch) / "backup.zip"
         checksums: dict[str, str] = {}
@@ -99,6 +103,17 @@ def backup_create(*, path: Path) -> BackupReport:
         os.replace(path.with_suffix(path.suffix + ".partial"), path)
     audit_event_record(kind=AuditEventKind.BACKUP, detail={"file": path.name, "records": records})
     return BackupReport(path=path, records=records, files=len(checksums) - 1)
+
+
+def _read_one_snapshot() -> None:
+    """Make every query of this transaction see the same moment, while people go on editing.
+
+    PostgreSQL's default (read committed) takes a new snapshot per statement; repeatable read
+    keeps the first. SQLite in WAL mode already reads one snapshot per transaction.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
 
 
 def _count_records(dump: Path) -> int:
