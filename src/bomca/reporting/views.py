@@ -94,13 +94,14 @@ def _labelled_breakdowns(figures: KeyFigures, user: AnyUser) -> dict[str, list[R
 
     Counts of people the user may not see exactly (``access.shown_count``) become ``None``.
     """
-    countries = {country.code: country for country in Country.objects.all()}
+    activities, participants = figures.activities, figures.participants
+    codes = set(activities.by_country) | set(participants.by_country)
+    countries = {country.code: country for country in Country.objects.filter(code__in=codes)}
     names = {code: country.name for code, country in countries.items()}
     names[NO_HOST_COUNTRY] = _("No host country (regional, online)")
     components = {
         component.code: str(component) for component in component_list(programme=figures.programme)
     }
-    activities, participants = figures.activities, figures.participants
 
     def rows(breakdown: Mapping[str, int], labels: Mapping[str, str]) -> list[Row]:
         return [(labels.get(code, code), count) for code, count in breakdown.items()]
