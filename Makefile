@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help install demo serve test test-sqlite test-postgres lint format typecheck lock docs messages clean
+.PHONY: help install demo serve test test-sqlite test-postgres lint format typecheck lock docs messages bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -17,6 +17,7 @@ install: $(STAMP) ## create or update .venv with the locked dependencies and the
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed"; exit 1; }
+	scripts/system-deps
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
@@ -47,8 +48,15 @@ format: install ## apply ruff's fixes and formatting
 typecheck: install ## mypy with django-stubs
 	$(BIN)/mypy src
 
+bench: install ## run every benchmark under bench/ and print their tables (not part of the tests)
+	@for script in bench/*.py; do echo "### $$script"; $(BIN)/python $$script || exit 1; done
+
 lock: ## re-resolve requirements.lock from pyproject.toml
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --index-url https://pypi.org/simple --no-header -o requirements.lock
+
+messages: install ## update the Russian catalogue from the code and compile it (needs GNU gettext)
+	cd src/bomca && ../../$(BIN)/django-admin makemessages -l ru --settings=bomca.settings.test --pythonpath=.. -i "*/migrations/*" --no-obsolete
+	msgfmt --check -o src/bomca/locale/ru/LC_MESSAGES/django.mo src/bomca/locale/ru/LC_MESSAGES/django.po
 
 docs: install ## regenerate the generated documentation (docs/cli.md)
 	$(BIN)/bomca docs > docs/cli.md

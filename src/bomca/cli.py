@@ -138,8 +138,17 @@ def _print_figure_tables(figures: dict[str, Any]) -> None:
         ("Activities by host country", implemented["by_country"]),
         ("Activities by type", implemented["by_type"]),
         ("Activities by scope", implemented["by_scope"]),
+        ("Activities by format", implemented["by_format"]),
         ("Participants by sex", participants["by_sex"]),
         ("Participants by country", participants["by_country"]),
+        ("Participants by kind of organisation", participants["by_organisation_kind"]),
+        (
+            "National trainers: home country -> host country (activities)",
+            {
+                f"{row['trainer_country']} -> {row['host_country']}": row["activities"]
+                for row in figures["training_cooperation"]
+            },
+        ),
     ]
     for title, breakdown in sections:
         console.print(f"\n[bold]{title}[/bold]")
@@ -149,6 +158,70 @@ def _print_figure_tables(figures: dict[str, Any]) -> None:
         for code, count in breakdown.items():
             table.add_row(code, str(count))
         console.print(table)
+    upcoming = figures["upcoming"]
+    if upcoming["period"]:
+        console.print(f"\n[bold]Planned for {upcoming['period']['label']}[/bold]")
+        for group in ("capacity_building", "management"):
+            for row in upcoming[group]:
+                console.print(f"  {row['start_date']}  {row['code']}  {row['title_en']}")
+    for pillar in ("procurement", "grants"):
+        if figures[pillar] is None:
+            console.print(f"\n{pillar.capitalize()}: not yet recorded in the system.")
+
+
+def cmd_newsletter(args: argparse.Namespace) -> int:
+    """Build a newsletter issue, chosen by its quarter, as PDF or HTML in English or Russian."""
+    import time
+
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from bomca.reference.selectors import programme_get
+    from bomca.reporting.newsletter import newsletter_html, newsletter_pdf
+    from bomca.reporting.selectors import key_figures, newsletter_issue_for_period
+    from bomca.reporting.services import newsletter_issue_create, newsletter_next_number
+
+    programme = programme_get(code=args.programme)
+    issue = newsletter_issue_for_period(programme=programme, period_code=args.period)
+    if issue is None and args.create:
+        issue = newsletter_issue_create(
+            programme=programme,
+            number=newsletter_next_number(programme=programme),
+            period_code=args.period,
+        )
+        print(f"Created draft issue {issue.number} for {issue.period_code}.", file=sys.stderr)
+    if issue is None:
+        from bomca.core.errors import ApplicationError
+
+        raise ApplicationError(
+            f"There is no newsletter issue for {args.period} in {programme.code}; create it on "
+            "the Newsletters page, or run again with --create for a draft made from the records."
+        )
+    output: Path = args.output or Path(
+        f"{programme.code}-newsletter-{issue.number}-{issue.period_code}-{args.lang}.{args.format}"
+    )
+    started = time.perf_counter()
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        transient=True,
+        disable=not sys.stderr.isatty(),
+    ) as progress:
+        task = progress.add_task("Computing the figures", total=2)
+        figures = key_figures(programme=programme, period=issue.period)
+        progress.update(task, advance=1, description="Drawing the charts and laying out pages")
+        if args.format == "pdf":
+            output.write_bytes(newsletter_pdf(issue, language=args.lang, figures=figures))
+        else:
+            html = newsletter_html(issue, language=args.lang, standalone=True, figures=figures)
+            output.write_text(html, encoding="utf-8")
+        progress.update(task, advance=1)
+    elapsed = time.perf_counter() - started
+    print(
+        f"Newsletter issue {issue.number} ({issue.period_code}, {args.lang}) written to {output} "
+        f"in {elapsed:.1f} s."
+    )
+    return 0
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -206,6 +279,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "demo": cmd_demo,
     "serve": cmd_serve,
     "figures": cmd_figures,
+    "newsletter": cmd_newsletter,
     "backup": cmd_backup,
     "restore": cmd_restore,
     "manage": cmd_manage,
@@ -251,6 +325,28 @@ def build_parser() -> argparse.ArgumentParser:
             )
             command.add_argument(
                 "--format", choices=("json", "table"), default="table", help="output (%(default)s)"
+            )
+        elif name == "newsletter":
+            command.add_argument("period", help="the quarter of the issue, e.g. 2023Q2")
+            command.add_argument(
+                "--lang", choices=("en", "ru"), default="en", help="language (%(default)s)"
+            )
+            command.add_argument(
+                "--format", choices=("pdf", "html"), default="pdf", help="output (%(default)s)"
+            )
+            command.add_argument(
+                "-o",
+                "--output",
+                type=Path,
+                help="file to write (default: BOMCA10-newsletter-6-2023Q2-en.pdf style)",
+            )
+            command.add_argument(
+                "--programme", help="programme code, e.g. BOMCA10 (default: the default programme)"
+            )
+            command.add_argument(
+                "--create",
+                action="store_true",
+                help="create a draft issue from the records when the quarter has none",
             )
         elif name == "backup":
             command.add_argument(

@@ -28,6 +28,7 @@ from bomca.core.records import describe_validation_error
 from bomca.people.services import ParticipantCountInput
 from bomca.reference.models import Component, Country, Organisation, Programme
 from bomca.reference.services import country_ensure, organisation_ensure, programme_ensure
+from bomca.reporting.services import newsletter_issue_ensure
 
 DATASET_FORMAT = 1
 
@@ -88,6 +89,13 @@ def dataset_load(*, path: Path | None = None) -> LoadReport:
     programme, created = _located("programme", 0, lambda: programme_ensure(record=programme_record))
     report.count("programmes", created=created)
     _each(data, "activities", lambda record: _activity_ensure(programme, record, report))
+    _each(
+        data,
+        "newsletters",
+        lambda record: _count(
+            report, "newsletter issues", newsletter_issue_ensure(programme=programme, record=record)
+        ),
+    )
     return report
 
 

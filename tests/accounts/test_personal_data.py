@@ -102,7 +102,11 @@ def _kyrgyz_national_codes() -> set[str]:
 
 
 def _regional_codes() -> list[str]:
-    return list(Activity.objects.filter(scope=Scope.REGIONAL).values_list("code", flat=True))
+    return list(
+        Activity.objects.filter(scope=Scope.REGIONAL, participant_counts__isnull=False)
+        .distinct()
+        .values_list("code", flat=True)
+    )
 
 
 def _participant_table(client: Client, code: str) -> Element:
@@ -182,7 +186,7 @@ def test_kyrgyz_national_activities_never_appear_in_the_coordinators_register(
             found[str(params)] = sorted(shown & hidden | mentioned)
 
     assert KG_WORKSHOP in hidden
-    assert len(hidden) == 7
+    assert len(hidden) == 8  # 7 implemented in 2023Q2, 1 planned for 2023Q3
     assert found == {}
 
 

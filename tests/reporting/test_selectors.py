@@ -26,7 +26,18 @@ def documented_example() -> dict[str, object]:
 def test_key_figures_have_exactly_the_documented_keys(bomca10):
     figures = key_figures(programme=bomca10, period=Q2).as_dict()
 
-    assert set(figures) == {"schema_version", "programme", "period", "activities", "participants"}
+    assert set(figures) == {
+        "schema_version",
+        "programme",
+        "period",
+        "activities",
+        "participants",
+        "training_cooperation",
+        "timeline",
+        "upcoming",
+        "procurement",
+        "grants",
+    }
     assert figures["schema_version"] == FIGURES_SCHEMA_VERSION
     assert set(figures["programme"]) == {"code", "name", "acronym"}
     assert figures["programme"]["code"] == "BOMCA10"
@@ -38,8 +49,16 @@ def test_key_figures_have_exactly_the_documented_keys(bomca10):
         "by_country",
         "by_type",
         "by_scope",
+        "by_format",
+        "by_component_and_country",
     }
-    assert set(figures["participants"]) == {"total", "by_sex", "by_country"}
+    assert set(figures["participants"]) == {
+        "total",
+        "by_sex",
+        "by_country",
+        "by_country_and_sex",
+        "by_organisation_kind",
+    }
 
 
 def test_key_figures_of_2023q2_are_the_documented_example(bomca10):

@@ -16,6 +16,8 @@ Roles (``Role``) and scope:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
@@ -190,6 +192,37 @@ def shown_count(user: AnyUser, value: int, *, country: Country | int | None = No
 def counts_rounded_for(user: AnyUser) -> bool:
     """Whether some counts of people on a page are rounded for this user (to say so on it)."""
     return not sees_exact_count(user, country=None)
+
+
+def count_shown_by_country(
+    user: AnyUser, countries: dict[str, int]
+) -> Callable[[int, str | None], int | None]:
+    """``shown_count`` for figures keyed by country code (``countries``: code -> id)."""
+
+    def shown(value: int, code: str | None) -> int | None:
+        return shown_count(user, value, country=countries.get(code) if code else None)
+
+    return shown
+
+
+# --- newsletters ----------------------------------------------------------------------------
+
+#: Roles that write and publish newsletter issues.
+_NEWSLETTER_EDITORS = _EVERYTHING | {Role.COMMUNICATIONS_OFFICER}
+
+
+def may_view_newsletters(user: AnyUser) -> bool:
+    """Newsletters are the programme's publication: every role reads them, drafts included."""
+    return role_of(user) is not None
+
+
+def may_edit_newsletters(user: AnyUser) -> bool:
+    return role_of(user) in _NEWSLETTER_EDITORS
+
+
+def may_view_dashboard(user: AnyUser) -> bool:
+    """Every role sees the dashboard; counts of people follow ``shown_count``."""
+    return role_of(user) is not None
 
 
 # --- history and administration -----------------------------------------------------------

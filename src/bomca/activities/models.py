@@ -23,6 +23,13 @@ class ActivityType(models.TextChoices):
     ASSESSMENT = "assessment", _("Assessment")
     CONFERENCE = "conference", _("Conference")
     EVENT = "event", _("Event")
+    MANAGEMENT_MEETING = "management_meeting", _("Management meeting")
+
+
+#: Types that build capacity; the rest (management meetings) run the programme.
+CAPACITY_BUILDING_TYPES = tuple(
+    value for value in ActivityType.values if value != ActivityType.MANAGEMENT_MEETING
+)
 
 
 class Scope(models.TextChoices):

@@ -4,16 +4,25 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import Count, F, OrderBy, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from bomca.activities.models import Activity, ActivityType, Scope, Status
+from bomca.activities.models import (
+    CAPACITY_BUILDING_TYPES,
+    Activity,
+    ActivityType,
+    DeliveredBy,
+    Format,
+    Scope,
+    Status,
+)
 from bomca.core.history import HistoryEntry, history_entries
 from bomca.core.periods import Period
 from bomca.people.models import ParticipantCount
-from bomca.reference.models import Programme
+from bomca.reference.models import Programme, _in_language
 
 #: Key under which ``by_country`` counts activities that have no host country (online, regional).
 NO_HOST_COUNTRY = "none"
@@ -133,37 +142,164 @@ class ActivityCounts:
     by_country: dict[str, int] = field(default_factory=dict)
     by_type: dict[str, int] = field(default_factory=dict)
     by_scope: dict[str, int] = field(default_factory=dict)
+    by_format: dict[str, int] = field(default_factory=dict)
+    #: component code -> host country code (or ``none``) -> count, every cell present.
+    by_component_and_country: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def activities_implemented(*, programme: Programme, period: Period) -> ActivityCounts:
     """Activities implemented in the period, with every breakdown from one grouped query."""
     rows = (
         implemented_in(programme=programme, period=period)
-        .values("component__number", "host_country__code", "activity_type", "scope")
+        .values("component__number", "host_country__code", "activity_type", "scope", "format")
         .annotate(n=Count("id"))
         .order_by()
     )
-    by_component: Counter[str] = Counter(
-        {f"C{number}": 0 for number in programme.components.values_list("number", flat=True)}
-    )
-    by_country: Counter[str] = Counter(
-        dict.fromkeys(programme.countries.values_list("code", flat=True), 0)
-    )
-    by_country[NO_HOST_COUNTRY] = 0
+    components = [f"C{number}" for number in programme.components.values_list("number", flat=True)]
+    countries = [*sorted(programme.countries.values_list("code", flat=True)), NO_HOST_COUNTRY]
+    by_component: Counter[str] = Counter(dict.fromkeys(components, 0))
+    by_country: Counter[str] = Counter(dict.fromkeys(countries, 0))
     by_type: Counter[str] = Counter(dict.fromkeys(ActivityType.values, 0))
     by_scope: Counter[str] = Counter(dict.fromkeys(Scope.values, 0))
+    by_format: Counter[str] = Counter(dict.fromkeys(Format.values, 0))
+    matrix = {component: dict.fromkeys(countries, 0) for component in components}
     for row in rows:
-        by_component[f"C{row['component__number']}"] += row["n"]
-        by_country[row["host_country__code"] or NO_HOST_COUNTRY] += row["n"]
+        component = f"C{row['component__number']}"
+        country = row["host_country__code"] or NO_HOST_COUNTRY
+        by_component[component] += row["n"]
+        by_country[country] += row["n"]
         by_type[row["activity_type"]] += row["n"]
         by_scope[row["scope"]] += row["n"]
+        by_format[row["format"]] += row["n"]
+        cells = matrix.setdefault(component, dict.fromkeys(countries, 0))
+        cells[country] = cells.get(country, 0) + row["n"]
     return ActivityCounts(
         total=sum(by_scope.values()),
         by_component=dict(sorted(by_component.items())),
         by_country=_countries_then_regional(by_country),
         by_type=dict(by_type),
         by_scope=dict(by_scope),
+        by_format=dict(by_format),
+        by_component_and_country=dict(sorted(matrix.items())),
     )
+
+
+@dataclass(frozen=True)
+class TrainerExchange:
+    """Activities that national trainers of one country delivered for another host."""
+
+    trainer_country: str
+    host_country: str  # a country code, or NO_HOST_COUNTRY for regional and online activities
+    activities: int
+    participants: int
+
+    @property
+    def across_borders(self) -> bool:
+        return self.trainer_country != self.host_country
+
+
+def training_cooperation(*, programme: Programme, period: Period) -> list[TrainerExchange]:
+    """Who trained whom: national trainers' home country -> host country, with counts.
+
+    Only activities whose national trainers' country is recorded count; an activity delivered
+    by EU experts alone is no exchange. Ordered by trainer country, then host country.
+    """
+    delivered = implemented_in(programme=programme, period=period).filter(
+        delivered_by__in=[DeliveredBy.NATIONAL_TRAINERS, DeliveredBy.MIXED],
+        trainer_country__isnull=False,
+    )
+    activity_rows = (
+        delivered.values("trainer_country__code", "host_country__code")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    people_rows = (
+        ParticipantCount.objects.filter(activity__in=delivered)
+        .values("activity__trainer_country__code", "activity__host_country__code")
+        .annotate(n=Sum("female") + Sum("male") + Sum("unrecorded"))
+        .order_by()
+    )
+    people = {
+        (row["activity__trainer_country__code"], row["activity__host_country__code"]): row["n"]
+        for row in people_rows
+    }
+    exchanges = [
+        TrainerExchange(
+            trainer_country=row["trainer_country__code"],
+            host_country=row["host_country__code"] or NO_HOST_COUNTRY,
+            activities=row["n"],
+            participants=people.get((row["trainer_country__code"], row["host_country__code"]), 0),
+        )
+        for row in activity_rows
+    ]
+    return sorted(exchanges, key=lambda row: (row.trainer_country, row.host_country))
+
+
+@dataclass(frozen=True)
+class UpcomingActivity:
+    code: str
+    component: str
+    title_en: str
+    title_ru: str
+    activity_type: str
+    status: str
+    host_country: str  # code, or NO_HOST_COUNTRY
+    abroad_country: str
+    city: str
+    format: str
+    start_date: date
+    end_date: date
+
+    @property
+    def title(self) -> str:
+        return _in_language(self.title_en, self.title_ru)
+
+    @property
+    def status_label(self) -> str:
+        return str(Status(self.status).label)
+
+
+@dataclass(frozen=True)
+class UpcomingActivities:
+    """What is planned or confirmed to start in a period, as the newsletter groups it."""
+
+    capacity_building: list[UpcomingActivity] = field(default_factory=list)
+    management: list[UpcomingActivity] = field(default_factory=list)
+
+
+def activities_upcoming(*, programme: Programme, period: Period) -> UpcomingActivities:
+    """Planned, confirmed or postponed activities starting in ``period``, by start date."""
+    rows = (
+        Activity.objects.filter(
+            programme=programme,
+            status__in=[Status.PLANNED, Status.CONFIRMED, Status.POSTPONED],
+            start_date__gte=period.start,
+            start_date__lte=period.end,
+        )
+        .select_related("component", "host_country", "abroad_country")
+        .order_by("start_date", "code")
+    )
+    upcoming = UpcomingActivities()
+    for activity in rows:
+        item = UpcomingActivity(
+            code=activity.code,
+            component=activity.component.code,
+            title_en=activity.title_en,
+            title_ru=activity.title_ru,
+            activity_type=activity.activity_type,
+            status=activity.status,
+            host_country=activity.host_country.code if activity.host_country else NO_HOST_COUNTRY,
+            abroad_country=activity.abroad_country.code if activity.abroad_country else "",
+            city=activity.city,
+            format=activity.format,
+            start_date=activity.start_date,
+            end_date=activity.end_date,
+        )
+        if activity.activity_type in CAPACITY_BUILDING_TYPES:
+            upcoming.capacity_building.append(item)
+        else:
+            upcoming.management.append(item)
+    return upcoming
 
 
 def activity_history(*, activity: Activity, with_counts: bool = True) -> list[HistoryEntry]:

@@ -3,7 +3,14 @@ from __future__ import annotations
 from django.contrib import admin
 
 from bomca.core.admin import ReadOnlyHistoryAdmin
-from bomca.reference.models import Component, Country, Organisation, Programme, ReportingPeriod
+from bomca.reference.models import (
+    Component,
+    Country,
+    Milestone,
+    Organisation,
+    Programme,
+    ReportingPeriod,
+)
 
 
 class ComponentInline(admin.StackedInline):
@@ -11,11 +18,16 @@ class ComponentInline(admin.StackedInline):
     extra = 0
 
 
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(ReadOnlyHistoryAdmin):
     list_display = ["code", "name_en", "start_date", "end_date", "budget", "currency", "source"]
     filter_horizontal = ["co_funders", "implementing_partners", "countries"]
-    inlines = [ComponentInline]
+    inlines = [ComponentInline, MilestoneInline]
 
 
 @admin.register(Country)

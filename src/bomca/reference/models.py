@@ -128,6 +128,7 @@ class Programme(ProvenancedModel):
         Country, verbose_name=_("programme countries"), related_name="programmes"
     )
     history_en = models.TextField(_("background (English)"), blank=True)
+    history_ru = models.TextField(_("background (Russian)"), blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
     social_handle = models.CharField(_("social media handle"), max_length=60, blank=True)
@@ -162,11 +163,47 @@ class Programme(ProvenancedModel):
         return _in_language(self.overall_objective_en, self.overall_objective_ru)
 
     @property
+    def background(self) -> str:
+        return _in_language(self.history_en, self.history_ru)
+
+    @property
     def period(self) -> Period:
         return Period(start=self.start_date, end=self.end_date, label=self.code)
 
     def covers(self, day: date) -> bool:
         return self.start_date <= day <= self.end_date
+
+
+class Milestone(ProvenancedModel):
+    """A dated event on the programme's implementation timeline (launch, mid-term, hand-over)."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    date = models.DateField(_("date"))
+    title_en = models.CharField(_("title (English)"), max_length=120)
+    title_ru = models.CharField(_("title (Russian)"), max_length=120, blank=True)
+    expected = models.BooleanField(
+        _("expected"), default=False, help_text=_("Planned, not yet reached on that date.")
+    )
+    history = audited()
+
+    class Meta:
+        ordering = ["programme", "date", "pk"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "date", "title_en"], name="milestone_unique_title"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.title}"
+
+    @property
+    def title(self) -> str:
+        return _in_language(self.title_en, self.title_ru)
 
 
 class Component(ProvenancedModel):

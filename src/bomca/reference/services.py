@@ -15,6 +15,7 @@ from bomca.core.records import insert_missing
 from bomca.reference.models import (
     Component,
     Country,
+    Milestone,
     Organisation,
     Programme,
     ReportingPeriod,
@@ -54,6 +55,7 @@ def programme_ensure(*, record: Mapping[str, Any]) -> tuple[Programme, bool]:
         "overall_objective_ru",
         "currency",
         "history_en",
+        "history_ru",
         "contact_email",
         "website",
         "social_handle",
@@ -73,6 +75,8 @@ def programme_ensure(*, record: Mapping[str, Any]) -> tuple[Programme, bool]:
         programme.countries.set(Country.objects.filter(code__in=record["countries"]))
     for component in record.get("components", []):
         component_ensure(programme=programme, record=component)
+    for milestone in record.get("milestones", []):
+        milestone_ensure(programme=programme, record=milestone)
     reporting_periods_ensure(programme=programme)
     return programme, created
 
@@ -92,6 +96,20 @@ def component_ensure(*, programme: Programme, record: Mapping[str, Any]) -> tupl
     )
     return insert_missing(
         Component, lookup={"programme": programme, "number": record["number"]}, values=values
+    )
+
+
+def milestone_ensure(*, programme: Programme, record: Mapping[str, Any]) -> tuple[Milestone, bool]:
+    """The programme's milestone of the record's date and English title, created if missing."""
+    values = _pick(record, ("title_ru", "expected", *_PROVENANCE))
+    return insert_missing(
+        Milestone,
+        lookup={
+            "programme": programme,
+            "date": date.fromisoformat(record["date"]),
+            "title_en": record["title_en"],
+        },
+        values=values,
     )
 
 

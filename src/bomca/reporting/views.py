@@ -5,23 +5,31 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from bomca.accounts import access
 from bomca.accounts.access import AnyUser
+from bomca.accounts.models import AuditEventKind
+from bomca.accounts.services import audit_event_record
 from bomca.activities.models import ActivityType, Scope
 from bomca.activities.selectors import NO_HOST_COUNTRY
 from bomca.core.errors import ApplicationError
 from bomca.core.http import HtmxHttpRequest
 from bomca.core.periods import Period, parse_period
+from bomca.core.spreadsheets import csv_stream, xlsx_bytes
 from bomca.people.models import Sex
 from bomca.reference.models import Country, Programme
 from bomca.reference.selectors import component_list, programme_for_request
+from bomca.reporting.charts import ChartData, chart_png, chart_svg
+from bomca.reporting.infographics import period_charts, period_dates
 from bomca.reporting.selectors import KeyFigures, default_period, key_figures
 
 
@@ -29,15 +37,20 @@ def home_view(request: HttpRequest) -> HttpResponse:
     return redirect("reporting:overview")
 
 
-def programme_overview_view(request: HtmxHttpRequest) -> HttpResponse:
-    programme = programme_for_request(request)
-    period_error = ""
+def _chosen_period(request: HttpRequest, programme: Programme) -> tuple[Period, str]:
+    """The period in ``?period=``, else the default; with the error if it could not be read."""
     period = default_period(programme=programme, today=timezone.localdate())
     if selector := request.GET.get("period", "").strip():
         try:
-            period = parse_period(selector)
+            return parse_period(selector), ""
         except ApplicationError as error:
-            period_error = error.message
+            return period, error.message
+    return period, ""
+
+
+def programme_overview_view(request: HtmxHttpRequest) -> HttpResponse:
+    programme = programme_for_request(request)
+    period, period_error = _chosen_period(request, programme)
     figures = key_figures(programme=programme, period=period)
     context = {
         "programme": programme,
@@ -131,3 +144,117 @@ def _labelled_breakdowns(figures: KeyFigures, user: AnyUser) -> dict[str, list[R
             people(participants.by_country, names, by_country=True)
         ),
     }
+
+
+# --- dashboard ------------------------------------------------------------------------------
+
+CHART_FORMATS = {
+    "svg": "image/svg+xml",
+    "png": "image/png",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _dashboard_charts(request: HttpRequest, figures: KeyFigures) -> list[ChartData]:
+    """The period's charts with counts of people as this user may see them."""
+    countries = dict(Country.objects.values_list("code", "pk"))
+    return period_charts(figures, count=access.count_shown_by_country(request.user, countries))
+
+
+def dashboard_view(request: HtmxHttpRequest) -> HttpResponse:
+    """The programme at a glance for a period: figures, charts, exchanges, what comes next."""
+    if not access.may_view_dashboard(request.user):
+        raise PermissionDenied
+    programme = programme_for_request(request)
+    period, period_error = _chosen_period(request, programme)
+    figures = key_figures(programme=programme, period=period)
+    charts = _dashboard_charts(request, figures)
+    language = translation.get_language() or "en"
+    participants_total = access.shown_count(request.user, figures.participants.total)
+    women = access.shown_count(request.user, figures.participants.by_sex.get("female", 0))
+    context = {
+        "programme": programme,
+        "period": period,
+        "period_text": period_dates(period.start, period.end),
+        "period_error": period_error,
+        "period_options": _period_options(programme, period),
+        "figures": figures,
+        "participants_total": participants_total,
+        "women_share": (
+            round(100 * women / participants_total)
+            if women is not None and participants_total
+            else None
+        ),
+        "exchanges_across": sum(
+            row.activities for row in figures.cooperation if row.across_borders
+        ),
+        "charts": [
+            {
+                "data": chart,
+                # vl-convert's SVG; chart_svg escapes the title and the summary it adds.
+                "svg": mark_safe(chart_svg(chart, language=language)),  # noqa: S308
+            }
+            for chart in charts
+            if not chart.is_empty
+        ],
+        "empty_charts": [chart for chart in charts if chart.is_empty],
+        "chart_formats": list(CHART_FORMATS),
+        "counts_rounded": access.counts_rounded_for(request.user),
+        "upcoming": figures.upcoming,
+        "next_period_text": (
+            period_dates(figures.next_period.start, figures.next_period.end)
+            if figures.next_period
+            else ""
+        ),
+        "query": urlencode({"programme": programme.code, "period": period.label}),
+    }
+    template = "reporting/_dashboard.html" if request.htmx else "reporting/dashboard.html"
+    return render(request, template, context)
+
+
+def chart_download_view(request: HttpRequest, name: str, file_format: str) -> HttpResponse:
+    """One chart of the dashboard as SVG or PNG, or its data as CSV or XLSX; logged."""
+    if not access.may_view_dashboard(request.user):
+        raise PermissionDenied
+    if file_format not in CHART_FORMATS:
+        raise Http404(_("Unknown download format."))
+    programme = programme_for_request(request)
+    period, period_error = _chosen_period(request, programme)
+    if period_error:
+        raise Http404(period_error)
+    figures = key_figures(programme=programme, period=period)
+    chart = next((item for item in _dashboard_charts(request, figures) if item.name == name), None)
+    if chart is None:
+        raise Http404(_("There is no such chart."))
+    audit_event_record(
+        kind=AuditEventKind.EXPORT,
+        request=request,
+        detail={"what": f"chart {name}", "format": file_format, "period": period.label},
+    )
+    columns, rows = chart.table()
+    cells = [[_cell(value) for value in row] for row in rows]
+    content: bytes | str
+    if file_format == "svg":
+        content = chart_svg(chart)
+    elif file_format == "png":
+        content = chart_png(chart)
+    elif file_format == "csv":
+        content = "".join(csv_stream(columns, cells))
+    else:
+        content = xlsx_bytes(chart.title, columns, cells)
+    response = HttpResponse(content, content_type=CHART_FORMATS[file_format])
+    filename = f"{programme.code}-{period.label}-{name}.{file_format}".replace("..", "_")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _cell(value: object) -> str | int | float | None:
+    """A chart row's value for a spreadsheet: numbers stay numbers, '<5' for hidden counts."""
+    if value is None:
+        return "<5"
+    if isinstance(value, str):
+        return value.replace("\n", " ")
+    if isinstance(value, int | float):
+        return value
+    return str(value)
