@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
@@ -75,13 +76,18 @@ def measure(label: str) -> dict[str, object]:
         figure_times.append(seconds)
         charts._render_svg.cache_clear()
         seconds, html = timed(
-            lambda: newsletter_html(
-                issue, language="en", standalone=True, for_print=True, figures=figures
+            partial(
+                newsletter_html,
+                issue,
+                language="en",
+                standalone=True,
+                for_print=True,
+                figures=figures,
             )
         )
         html_times.append(seconds)
         fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
-        seconds, _pdf = timed(lambda: HTML(string=html, url_fetcher=fetcher).write_pdf())
+        seconds, _pdf = timed(HTML(string=html, url_fetcher=fetcher).write_pdf)
         weasy.append(seconds)
         pages = bytes(pdf).count(b"/Type /Page\n") or bytes(pdf).count(b"/Type /Page")
     return {

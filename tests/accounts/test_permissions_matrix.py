@@ -11,6 +11,8 @@ from django.test import Client
 from bomca.accounts.models import User
 from bomca.activities.models import Activity
 from bomca.reference.models import Country, Programme
+from bomca.reporting.models import IssueStatus, NewsletterIssue
+from bomca.reporting.services import newsletter_issue_create
 from tests.activities.post_data import activity_fields, count_row, count_rows, resubmission
 from tests.pages import errors_of, field_container, page
 
@@ -43,6 +45,16 @@ page                     pm    admin super me    c2lead tjcoord proc  grants com
 /activities/KG/history/  200   200   200   200   200    404     200   200    200   403   200   login
 /activities/RG/history/  200   200   200   200   200    200     200   200    200   403   200   login
 /activities/RKG/history/ 200   200   200   200   200    200     200   200    200   403   200   login
+/dashboard/              200   200   200   200   200    200     200   200    200   200   200   login
+/dashboard/charts/participants-by-country.csv 200 200 200 200 200 200 200 200 200 200 200  login
+/newsletters/            200   200   200   200   200    200     200   200    200   200   200   login
+/newsletters/N6/         200   200   200   200   200    200     200   200    200   200   200   login
+/newsletters/ND/         200   200   200   200   200    200     200   200    200   404   200   login
+/newsletters/N6/edit/    200   200   200   403   403    403     403   403    200   403   200   login
+/newsletters/ND/edit/    200   200   200   403   403    403     403   403    200   404   200   login
+/newsletters/N6/preview/ru/ 200 200  200   200   200    200     200   200    200   200   200   login
+/newsletters/ND/preview/en/ 200 200  200   200   200    200     200   200    200   404   200   login
+/newsletters/N6/download/en.html 200 200 200 200 200   200     200   200    200   200   200   login
 /accounts/audit/         403   200   200   403   403    403     403   403    403   403   403   login
 /admin/                  admin 200   200   admin admin  admin   admin admin  admin admin admin admin
 """
@@ -72,13 +84,24 @@ def _outcome(response: HttpResponse) -> str:
     )
 
 
+def _with_issues(policy: dict[str, str]) -> dict[str, str]:
+    """URLs with N6 (newsletter issue 6, published) and ND (a draft issue) made real."""
+    published = NewsletterIssue.objects.get(number=6)
+    draft = NewsletterIssue.objects.filter(status=IssueStatus.DRAFT).get()
+    return {
+        url.replace("/N6/", f"/{published.pk}/").replace("/ND/", f"/{draft.pk}/"): outcome
+        for url, outcome in policy.items()
+    }
+
+
 @pytest.mark.parametrize("persona", list(_policy()))
 def test_every_role_gets_what_the_policy_table_says_on_every_page(
-    client: Client, personas: dict[str, User], persona: str
+    client: Client, personas: dict[str, User], persona: str, bomca10: Programme
 ):
+    newsletter_issue_create(programme=bomca10, number=7, period_code="2023Q3")
     if persona != "anon":
         client.force_login(personas[persona])
-    expected = _policy()[persona]
+    expected = _with_issues(_policy()[persona])
 
     got = {url: _outcome(client.get(url)) for url in expected}
 

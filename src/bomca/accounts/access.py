@@ -24,6 +24,7 @@ from django.db.models import Q, QuerySet
 from bomca.accounts.models import Role, User
 from bomca.activities.models import Activity, Scope
 from bomca.reference.models import Component, Country, Programme
+from bomca.reporting.models import IssueStatus, NewsletterIssue
 
 #: Counts of people below this are shown as "fewer than 5" to users outside their scope.
 SMALL_COUNT = 5
@@ -212,8 +213,24 @@ _NEWSLETTER_EDITORS = _EVERYTHING | {Role.COMMUNICATIONS_OFFICER}
 
 
 def may_view_newsletters(user: AnyUser) -> bool:
-    """Newsletters are the programme's publication: every role reads them, drafts included."""
+    """Newsletters are the programme's publication: every role reads the published issues."""
     return role_of(user) is not None
+
+
+def may_view_newsletter_drafts(user: AnyUser) -> bool:
+    """Drafts are the team's work in progress: every role but the donor's reads them."""
+    role = role_of(user)
+    return role is not None and role != Role.DONOR_VIEWER
+
+
+def newsletters_visible_to(
+    user: AnyUser, issues: QuerySet[NewsletterIssue]
+) -> QuerySet[NewsletterIssue]:
+    if not may_view_newsletters(user):
+        return issues.none()
+    if may_view_newsletter_drafts(user):
+        return issues
+    return issues.filter(status=IssueStatus.PUBLISHED)
 
 
 def may_edit_newsletters(user: AnyUser) -> bool:

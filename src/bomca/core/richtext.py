@@ -18,18 +18,23 @@ ALLOWED_TAGS = frozenset({"p", "br", "strong", "em", "b", "i", "ul", "ol", "li",
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 _TAG = re.compile(r"<[a-zA-Z/][^>]*>")
+_BLOCK_TAG = re.compile(r"<\s*/?\s*(p|ul|ol|li|h3)\b", re.IGNORECASE)
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
 def rich_text_clean(text: str) -> str:
     """``text`` with only the allowed tags and attributes; plain text becomes paragraphs."""
-    text = (text or "").replace("\r\n", "\n").strip()
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
         return ""
-    if not _TAG.search(text):
+    if not _BLOCK_TAG.search(text):
+        # Paragraphs by blank lines; inline markup (<strong>, <em>, links) is kept, and text
+        # with no markup at all is escaped so that "a < b" stays text.
+        plain = not _TAG.search(text)
         paragraphs = [part.strip() for part in _PARAGRAPH_BREAK.split(text) if part.strip()]
         text = "".join(
-            "<p>" + escape(paragraph).replace("\n", "<br>") + "</p>" for paragraph in paragraphs
+            "<p>" + (escape(paragraph) if plain else paragraph).replace("\n", "<br>") + "</p>"
+            for paragraph in paragraphs
         )
     return nh3.clean(
         text,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -54,10 +55,19 @@ def csv_stream(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> Iterato
     yield buffer.getvalue()
 
 
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_title(title: str) -> str:
+    """``title`` as Excel allows a sheet to be named: no []:*?/\\, at most 31 characters."""
+    cleaned = _SHEET_FORBIDDEN.sub(" ", title).strip().strip("'")
+    return " ".join(cleaned.split())[:31].strip() or "Sheet"
+
+
 def xlsx_bytes(title: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
     """An XLSX workbook of one sheet, written in openpyxl's constant-memory mode."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
+    sheet = workbook.create_sheet(title=sheet_title(title))
     bold = Font(bold=True)
     heading = []
     for name in header:

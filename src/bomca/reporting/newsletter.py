@@ -26,7 +26,14 @@ from bomca.core.richtext import rich_text_html
 from bomca.reference.models import Country, _in_language
 from bomca.reference.selectors import component_list
 from bomca.reporting.charts import ChartData, chart_svg, number
-from bomca.reporting.infographics import day_span, month_year, period_charts, period_dates
+from bomca.reporting.infographics import (
+    CountShown,
+    day_span,
+    exact,
+    month_year,
+    period_charts,
+    period_dates,
+)
 from bomca.reporting.models import NewsletterIssue, NewsletterPicture
 from bomca.reporting.selectors import KeyFigures, key_figures
 
@@ -117,12 +124,18 @@ def picture_source(picture: NewsletterPicture) -> str:
 
 
 def newsletter_context(
-    issue: NewsletterIssue, *, figures: KeyFigures | None = None
+    issue: NewsletterIssue, *, figures: KeyFigures | None = None, count: CountShown = exact
 ) -> dict[str, Any]:
-    """Everything the template places, in the active language."""
+    """Everything the template places, in the active language.
+
+    ``count`` shows counts of people as the reader may see them (``access.shown_count``);
+    the published issue and the command line print them exactly.
+    """
     programme = issue.programme
     figures = figures or key_figures(programme=programme, period=issue.period)
-    charts = {chart.name: chart for chart in period_charts(figures)}
+    charts = {chart.name: chart for chart in period_charts(figures, count=count)}
+    people = count(figures.participants.total, None)
+    women = count(figures.participants.by_sex.get("female", 0), None)
     language = translation.get_language() or "en"
     counter = iter(range(1, 100))
 
@@ -167,12 +180,8 @@ def newsletter_context(
         "next_period_text": period_dates(next_period.start, next_period.end) if next_period else "",
         "budget": number(int(programme.budget), language),
         "duration": f"{month_year(programme.start_date)} – {month_year(programme.end_date)}",
-        "participants_total": number(figures.participants.total, language),
-        "women_share": (
-            round(100 * figures.participants.by_sex.get("female", 0) / figures.participants.total)
-            if figures.participants.total
-            else 0
-        ),
+        "participants_total": number(people, language),
+        "women_share": round(100 * women / people) if people and women is not None else None,
         "exchanges_across": sum(
             row.activities for row in figures.cooperation if row.across_borders
         ),
@@ -224,10 +233,11 @@ def newsletter_html(
     standalone: bool = True,
     for_print: bool = False,
     figures: KeyFigures | None = None,
+    count: CountShown = exact,
 ) -> str:
     """The issue as one HTML document; ``standalone`` inlines the stylesheet (file and PDF)."""
     with translation.override(language):
-        context = newsletter_context(issue, figures=figures)
+        context = newsletter_context(issue, figures=figures, count=count)
         context["standalone"] = standalone
         context["stylesheet"] = mark_safe(newsletter_stylesheet()) if standalone else ""  # noqa: S308 - our own file
         context["for_print"] = for_print
@@ -236,14 +246,18 @@ def newsletter_html(
 
 
 def newsletter_pdf(
-    issue: NewsletterIssue, *, language: str, figures: KeyFigures | None = None
+    issue: NewsletterIssue,
+    *,
+    language: str,
+    figures: KeyFigures | None = None,
+    count: CountShown = exact,
 ) -> bytes:
     """The issue as an A4 PDF."""
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
     html = newsletter_html(
-        issue, language=language, standalone=True, for_print=True, figures=figures
+        issue, language=language, standalone=True, for_print=True, figures=figures, count=count
     )
     # data: URIs only: nothing is fetched from a network or read from the disk.
     fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False)

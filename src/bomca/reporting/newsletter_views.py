@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +18,7 @@ from bomca.accounts import access
 from bomca.accounts.models import AuditEventKind
 from bomca.accounts.services import audit_event_record
 from bomca.core.richtext import rich_text_for_editing
+from bomca.reference.models import Country
 from bomca.reference.selectors import programme_for_request
 from bomca.reporting.forms import (
     EditorialFormSet,
@@ -26,7 +28,8 @@ from bomca.reporting.forms import (
     PictureFormSet,
     RedraftForm,
 )
-from bomca.reporting.models import NewsletterIssue
+from bomca.reporting.infographics import CountShown, exact
+from bomca.reporting.models import IssueStatus, NewsletterIssue
 from bomca.reporting.newsletter import (
     FORMATS,
     LANGUAGES,
@@ -42,14 +45,19 @@ from bomca.reporting.services import (
     narratives_redraft,
     newsletter_issue_create,
     newsletter_issue_update,
+    picture_check,
     picture_save,
 )
 
 
 def _readable_issue(request: HttpRequest, pk: int) -> NewsletterIssue:
+    """The issue if the user may read it; 404 for a draft a donor may not see, never a hint."""
     if not access.may_view_newsletters(request.user):
         raise PermissionDenied
-    return get_object_or_404(NewsletterIssue.objects.select_related("programme"), pk=pk)
+    issues = access.newsletters_visible_to(
+        request.user, NewsletterIssue.objects.select_related("programme")
+    )
+    return get_object_or_404(issues, pk=pk)
 
 
 def _editable_issue(request: HttpRequest, pk: int) -> NewsletterIssue:
@@ -92,7 +100,9 @@ def newsletter_list_view(request: HttpRequest) -> HttpResponse:
                 return redirect("reporting:newsletter_edit", pk=issue.pk)
     context = {
         "programme": programme,
-        "issues": newsletter_issue_list(programme=programme),
+        "issues": access.newsletters_visible_to(
+            request.user, newsletter_issue_list(programme=programme)
+        ),
         "form": form,
         "may_edit": may_edit,
     }
@@ -181,54 +191,80 @@ def _save_issue(
     narratives: list[NarrativeForm],
     pictures: Any,
 ) -> bool:
+    """Validate every form, check every upload by content, then save all in one transaction.
+
+    Uploads are checked before anything is written, and a picture file written before a later
+    failure is removed again, so a refused save leaves neither rows nor files behind.
+    """
     forms_valid = [form.is_valid(), editorials.is_valid(), pictures.is_valid()]
     forms_valid += [narrative.is_valid() for narrative in narratives]
-    if not all(forms_valid):
+    if not all(forms_valid) or not _uploads_acceptable(pictures):
         return False
+    written: list[str] = []
     try:
         with transaction.atomic():
             newsletter_issue_update(
                 issue=issue,
                 data={field: form.cleaned_data[field] for field in NewsletterIssueForm.Meta.fields},
             )
-            kept = [
-                {**row, "order": index}
-                for index, row in enumerate(
-                    (
-                        row
-                        for row in editorials.cleaned_data
-                        if row and not row.get("DELETE") and row.get("author")
-                    ),
-                    start=1,
-                )
-            ]
-            editorials_replace(
-                issue=issue,
-                editorials=[
-                    {field: row.get(field, "") for field in EDITORIAL_FIELDS} for row in kept
-                ],
-            )
+            editorials_replace(issue=issue, editorials=_editorial_rows(editorials))
             for narrative in narratives:
                 narrative_update(
                     narrative=narrative.narrative,
                     text_en=narrative.cleaned_data["text_en"],
                     text_ru=narrative.cleaned_data["text_ru"],
                 )
-            _save_pictures(issue, pictures)
+            _save_pictures(issue, pictures, written)
     except ValidationError as error:
-        target = form
-        if hasattr(error, "error_dict") and "image" in error.error_dict:
-            pictures.non_form_errors().extend(error.messages)
-            return False
-        target.add_error(None, error.messages)
+        for name in written:
+            default_storage.delete(name)
+        form.add_error(None, error.messages)
         return False
+    except BaseException:
+        for name in written:
+            default_storage.delete(name)
+        raise
     return True
 
 
-def _save_pictures(issue: NewsletterIssue, pictures: Any) -> None:
+def _editorial_rows(editorials: Any) -> list[dict[str, Any]]:
+    """The editorials to keep, numbered in the order of the form."""
+    rows = [
+        row
+        for row in editorials.cleaned_data
+        if row and not row.get("DELETE") and row.get("author")
+    ]
+    return [
+        {**{field: row.get(field, "") for field in EDITORIAL_FIELDS}, "order": order}
+        for order, row in enumerate(rows, start=1)
+    ]
+
+
+def _uploads_acceptable(pictures: Any) -> bool:
+    """Check each uploaded picture by its content; errors go to that picture's field."""
+    acceptable = True
+    for number, (picture_form, row) in enumerate(
+        zip(pictures.forms, pictures.cleaned_data, strict=True), start=1
+    ):
+        upload = row.get("image") if row and not row.get("DELETE") else None
+        if upload:
+            try:
+                picture_check(upload)
+            except ValidationError as error:
+                picture_form.add_error("image", error.messages)
+                for message in error.messages:
+                    pictures.non_form_errors().append(
+                        _("Picture %(number)s: %(problem)s")
+                        % {"number": number, "problem": message}
+                    )
+                acceptable = False
+    return acceptable
+
+
+def _save_pictures(issue: NewsletterIssue, pictures: Any, written: list[str]) -> None:
     existing = {picture.pk: picture for picture in issue.pictures.all()}
     order = 0
-    for index, row in enumerate(pictures.cleaned_data):
+    for row in pictures.cleaned_data:
         if not row:
             continue
         picture = existing.get(row.get("picture_id") or 0)
@@ -237,18 +273,16 @@ def _save_pictures(issue: NewsletterIssue, pictures: Any) -> None:
                 picture.delete()
             continue
         order += 1
-        try:
-            picture_save(
-                issue=issue,
-                picture=picture,
-                caption_en=row["caption_en"],
-                caption_ru=row.get("caption_ru", ""),
-                order=order,
-                upload=row.get("image") or None,
-            )
-        except ValidationError as error:
-            pictures.forms[index].add_error("image", error.messages)
-            raise
+        saved = picture_save(
+            issue=issue,
+            picture=picture,
+            caption_en=row["caption_en"],
+            caption_ru=row.get("caption_ru", ""),
+            order=order,
+            upload=row.get("image") or None,
+        )
+        if row.get("image") and saved.image.name:
+            written.append(saved.image.name)
 
 
 @require_POST
@@ -272,12 +306,24 @@ def narratives_redraft_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reporting:newsletter", pk=issue.pk)
 
 
+def _count_for(request: HttpRequest, issue: NewsletterIssue) -> CountShown:
+    """Counts of people in a draft as the reader may see them; a published issue is exact."""
+    if issue.status == IssueStatus.PUBLISHED:
+        return exact
+    countries = dict(Country.objects.values_list("code", "pk"))
+    return access.count_shown_by_country(request.user, countries)
+
+
 def newsletter_preview_view(request: HttpRequest, pk: int, language: str) -> HttpResponse:
     """The issue as readers will see it, in the browser (the PDF is the same page printed)."""
     issue = _readable_issue(request, pk)
     if language not in LANGUAGES:
         raise Http404(_("Unknown language."))
-    return HttpResponse(newsletter_html(issue, language=language, standalone=False))
+    return HttpResponse(
+        newsletter_html(
+            issue, language=language, standalone=False, count=_count_for(request, issue)
+        )
+    )
 
 
 def newsletter_download_view(
@@ -297,11 +343,14 @@ def newsletter_download_view(
     )
     if file_format == "pdf":
         response = HttpResponse(
-            newsletter_pdf(issue, language=language), content_type="application/pdf"
+            newsletter_pdf(issue, language=language, count=_count_for(request, issue)),
+            content_type="application/pdf",
         )
     else:
         response = HttpResponse(
-            newsletter_html(issue, language=language, standalone=True),
+            newsletter_html(
+                issue, language=language, standalone=True, count=_count_for(request, issue)
+            ),
             content_type="text/html; charset=utf-8",
         )
     name = newsletter_file_name(issue, language=language, file_format=file_format)

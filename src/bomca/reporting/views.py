@@ -227,6 +227,8 @@ def chart_download_view(request: HttpRequest, name: str, file_format: str) -> Ht
     chart = next((item for item in _dashboard_charts(request, figures) if item.name == name), None)
     if chart is None:
         raise Http404(_("There is no such chart."))
+    if chart.is_empty and file_format in ("svg", "png"):
+        raise Http404(_("This chart has nothing to show for the period."))
     audit_event_record(
         kind=AuditEventKind.EXPORT,
         request=request,
