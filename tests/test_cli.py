@@ -121,11 +121,13 @@ def test_init_loads_the_reference_data_once(db, capsys):
     assert main(["init"]) == 0
     second = capsys.readouterr().out
 
-    assert created_counts(first)["activities"] == 25
+    assert created_counts(first)["activities"] == 30
     assert created_counts(first)["programmes"] == 1
+    assert "newsletter issues: 1 new" in first
     assert set(created_counts(second)) == set(created_counts(first))
     assert set(created_counts(second).values()) == {0}
-    assert "activities: 0 new, 25 already there" in second
+    assert "activities: 0 new, 30 already there" in second
+    assert "newsletter issues: 0 new, 1 already there" in second
 
 
 def test_init_with_a_missing_dataset_fails_in_one_line(db, capsys, tmp_path):
@@ -156,6 +158,7 @@ def test_docs_prints_every_subcommand(capsys):
         "demo",
         "serve",
         "figures",
+        "newsletter",
         "backup",
         "restore",
         "manage",

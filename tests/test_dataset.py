@@ -122,15 +122,39 @@ def test_the_shipped_dataset_creates_one_programme_with_its_components_and_count
     assert (bomca10.start_date, bomca10.end_date) == (date(2021, 4, 1), date(2025, 9, 30))
 
 
+def test_the_shipped_dataset_has_30_activities(bomca10):
+    assert Activity.objects.filter(programme=bomca10).count() == 30
+
+
 def test_the_shipped_dataset_has_25_activities_all_implemented_in_2023q2(bomca10):
     quarter = parse_period("2023Q2")
-    activities = Activity.objects.filter(programme=bomca10)
+    implemented = Activity.objects.filter(programme=bomca10, status=Status.IMPLEMENTED)
 
-    assert activities.count() == 25
-    assert set(activities.values_list("status", flat=True)) == {Status.IMPLEMENTED}
-    for activity in activities:
+    assert implemented.count() == 25
+    for activity in implemented:
         assert activity.start_date in quarter, activity.code
         assert activity.end_date in quarter, activity.code
+    in_quarter = Activity.objects.filter(
+        programme=bomca10, start_date__gte=quarter.start, start_date__lte=quarter.end
+    )
+    assert set(in_quarter.values_list("status", flat=True)) == {Status.IMPLEMENTED}
+
+
+def test_the_shipped_dataset_has_5_activities_planned_for_2023q3_without_participants(bomca10):
+    quarter = parse_period("2023Q3")
+    not_implemented = Activity.objects.filter(programme=bomca10).exclude(status=Status.IMPLEMENTED)
+
+    assert dict(not_implemented.values_list("code", "status")) == {
+        "C1-KG-2023-026": Status.CONFIRMED,
+        "C3-TJ-2023-027": Status.PLANNED,
+        "C2-RG-2023-028": Status.PLANNED,
+        "C4-UZ-2023-029": Status.PLANNED,
+        "C1-RG-2023-030": Status.PLANNED,
+    }
+    for activity in not_implemented:
+        assert activity.start_date in quarter, activity.code
+        assert activity.end_date in quarter, activity.code
+    assert not ParticipantCount.objects.filter(activity__in=not_implemented).exists()
 
 
 def test_the_shipped_dataset_says_where_every_record_comes_from(bomca10):
@@ -146,6 +170,11 @@ def test_the_shipped_dataset_says_where_every_record_comes_from(bomca10):
         "Component",
         "Activity",
         "ParticipantCount",
+        "Milestone",
+        "NewsletterIssue",
+        "Editorial",
+        "ComponentNarrative",
+        "NewsletterPicture",
     }
     for model in models_with_source:
         sources = set(model._default_manager.values_list("source", flat=True))
@@ -190,12 +219,19 @@ def test_the_dump_sees_every_table_the_dataset_writes(bomca10):
     # Guards the test above: an empty or partial dump would make the comparison meaningless.
     dump = database_dump()
 
-    assert len(dump["activities.Activity"]) == 25
+    assert len(dump["activities.Activity"]) == 30
     assert len(dump["reference.ReportingPeriod"]) == 18
+    assert len(dump["reference.Milestone"]) == 5
+    assert len(dump["reporting.NewsletterIssue"]) == 1
+    assert len(dump["reporting.Editorial"]) == 2
+    assert len(dump["reporting.ComponentNarrative"]) == 4
+    assert len(dump["reporting.NewsletterPicture"]) == 2
     assert dump["reference.Programme_countries"]
     assert dump["activities.Activity_beneficiary_organisations"]
+    assert dump["reference.Programme"][0]["history_ru"]
     assert "created_at" in dump["activities.Activity"][0]
     assert "updated_at" in dump["people.ParticipantCount"][0]
+    assert "updated_at" in dump["reporting.NewsletterPicture"][0]
 
 
 # --- other dataset files ----------------------------------------------------------------------

@@ -124,7 +124,7 @@ def test_the_c2_lead_changes_the_activities_of_component_2_only(personas: dict[s
     changeable = access.activities_changeable_by(personas["c2lead"], Activity.objects.all())
 
     assert _codes(changeable) == {a.code for a in _all() if a.component.number == 2}
-    assert len(_codes(changeable)) == 5
+    assert len(_codes(changeable)) == 6  # 5 implemented in 2023Q2, 1 planned for 2023Q3
 
 
 @pytest.mark.parametrize("key", [*READERS, *NOBODY])

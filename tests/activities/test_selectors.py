@@ -21,6 +21,13 @@ from tests.factories import ActivityFactory, ParticipantCountFactory, ProgrammeF
 
 Q2 = parse_period("2023Q2")
 
+#: What BOMCA 10 plans or has confirmed for 2023Q3, after the 25 activities implemented in 2023Q2.
+PLANNED_Q3 = {"C3-TJ-2023-027", "C2-RG-2023-028", "C4-UZ-2023-029", "C1-RG-2023-030"}
+CONFIRMED_Q3 = {"C1-KG-2023-026"}
+
+#: The activities without a host country (regional, online or hybrid), by start date.
+WITHOUT_HOST_COUNTRY = ["C1-RG-2023-007", "C2-RG-2023-028", "C1-RG-2023-030"]
+
 
 def codes(programme: Programme, **filters: object) -> set[str]:
     listed = activity_list(programme=programme, filters=ActivityFilters(**filters))
@@ -38,23 +45,28 @@ def implemented_activity(programme: Programme, **fields: object) -> Activity:
 def test_activity_list_without_filters_lists_the_programme_activities(bomca10):
     ActivityFactory()
 
-    assert len(codes(bomca10)) == 25
+    listed = codes(bomca10)
+    assert len(listed) == 30  # 25 implemented in 2023Q2, 5 planned or confirmed for 2023Q3
+    assert listed >= PLANNED_Q3 | CONFIRMED_Q3
 
 
 @pytest.mark.parametrize(
     ("filters", "expected"),
     [
-        ({"component": 1}, 7),
-        ({"component": 4}, 5),
-        ({"country": "KG"}, 7),
-        ({"country": NO_HOST_COUNTRY}, 1),
+        ({"component": 1}, 9),
+        ({"component": 4}, 6),
+        ({"country": "KG"}, 8),
+        ({"country": NO_HOST_COUNTRY}, 3),
         ({"activity_type": ActivityType.SEMINAR}, 2),
-        ({"scope": Scope.REGIONAL}, 5),
+        ({"activity_type": ActivityType.MANAGEMENT_MEETING}, 1),
+        ({"scope": Scope.REGIONAL}, 7),
         ({"status": Status.IMPLEMENTED}, 25),
+        ({"status": Status.PLANNED}, 4),
         ({"status": Status.CANCELLED}, 0),
         ({"period": parse_period("2023-05")}, 10),
         ({"period": parse_period("2023Q1")}, 0),
-        ({"component": 3, "country": "TJ"}, 2),
+        ({"period": parse_period("2023Q3")}, 5),
+        ({"component": 3, "country": "TJ"}, 3),
     ],
 )
 def test_activity_list_narrows_to_the_filters(bomca10, filters, expected):
@@ -70,12 +82,19 @@ def test_activity_list_narrows_to_the_filters(bomca10, filters, expected):
             assert activity.host_country.code == filters["country"]
         if "period" in filters:
             assert activity.start_date in filters["period"]
+        if "status" in filters:
+            assert activity.status == filters["status"]
+        if "activity_type" in filters:
+            assert activity.activity_type == filters["activity_type"]
+        if "scope" in filters:
+            assert activity.scope == filters["scope"]
 
 
 def test_activity_list_filters_by_status(bomca10):
     planned = implemented_activity(bomca10, status=Status.PLANNED)
 
-    assert codes(bomca10, status=Status.PLANNED) == {planned.code}
+    assert codes(bomca10, status=Status.PLANNED) == PLANNED_Q3 | {planned.code}
+    assert codes(bomca10, status=Status.CONFIRMED) == CONFIRMED_Q3
     assert planned.code not in codes(bomca10, status=Status.IMPLEMENTED)
 
 
@@ -161,14 +180,21 @@ def test_activity_list_orders_by_host_country_name(bomca10):
     ]
 
 
-@pytest.mark.parametrize(("ordering", "position"), [("country", -1), ("-country", 0)])
+@pytest.mark.parametrize(
+    ("ordering", "where", "expected"),
+    [
+        ("country", slice(-3, None), WITHOUT_HOST_COUNTRY),
+        ("-country", slice(0, 3), WITHOUT_HOST_COUNTRY[::-1]),
+    ],
+)
 def test_activity_list_puts_activities_without_host_country_at_the_same_place_everywhere(
-    bomca10, ordering, position
+    bomca10, ordering, where, expected
 ):
-    # Without an explicit rule, SQLite sorts NULL first and PostgreSQL last.
-    listed = list(activity_list(programme=bomca10, ordering=ordering))
+    # Without an explicit rule, SQLite sorts NULL first and PostgreSQL last: they come last
+    # ascending and first descending, among themselves by start date.
+    listed = [a.code for a in activity_list(programme=bomca10, ordering=ordering)]
 
-    assert listed[position].code == "C1-RG-2023-007"
+    assert listed[where] == expected
 
 
 def test_activity_list_falls_back_to_the_newest_first_for_an_unknown_key(bomca10):
@@ -205,7 +231,7 @@ def read_register(programme: Programme) -> list[tuple[str, ...]]:
 
 def test_activity_list_reads_the_register_in_one_query(bomca10, django_assert_num_queries):
     with django_assert_num_queries(1):
-        assert len(read_register(bomca10)) == 25
+        assert len(read_register(bomca10)) == 30
 
 
 def test_activity_list_queries_do_not_grow_with_the_rows(bomca10, django_assert_num_queries):
@@ -213,7 +239,7 @@ def test_activity_list_queries_do_not_grow_with_the_rows(bomca10, django_assert_
         ParticipantCountFactory(activity=implemented_activity(bomca10))
 
     with django_assert_num_queries(1):
-        assert len(read_register(bomca10)) == 35
+        assert len(read_register(bomca10)) == 40
 
 
 # --- activities implemented -------------------------------------------------------------------

@@ -18,6 +18,7 @@ SESSION_REFRESH = 3
 
 REGISTER = "/activities/"
 ILLUSTRATIVE = "C3-UZ-2023-001"  # the oldest activity of the quarter
+Q2 = "2023Q2"  # the quarter BOMCA 10 implemented its 25 activities in; 2023Q3 is planned
 
 
 def _register(client: Client, **params: str) -> Element:
@@ -36,8 +37,21 @@ def _column(register: Element, index: int) -> list[str]:
     return [row.find_all("td")[index].text for row in register.find_all("tbody")[0].find_all("tr")]
 
 
-def test_the_register_lists_the_25_activities_of_bomca_10(alice_client: Client, bomca10: Programme):
-    register = _register(alice_client)
+def test_the_register_lists_the_30_activities_of_bomca_10(alice_client: Client, bomca10: Programme):
+    first, second = _register(alice_client), _register(alice_client, page="2")
+
+    assert _count(first) == "30 activities"
+    assert len(_codes(first)) == 25
+    assert len(_codes(second)) == 5
+    assert set(_codes(first) + _codes(second)) == set(
+        Activity.objects.filter(programme=bomca10).values_list("code", flat=True)
+    )
+
+
+def test_the_register_lists_the_25_activities_of_2023q2_on_one_page(
+    alice_client: Client, bomca10: Programme
+):
+    register = _register(alice_client, period=Q2)
 
     assert _count(register) == "25 activities"
     assert len(_codes(register)) == 25
@@ -45,9 +59,9 @@ def test_the_register_lists_the_25_activities_of_bomca_10(alice_client: Client, 
 
 
 def test_the_register_shows_25_activities_a_page(alice_client: Client, bomca10: Programme):
-    ActivityFactory(component=bomca10.components.get(number=1))
+    ActivityFactory(component=bomca10.components.get(number=1))  # starts in 2023Q2
 
-    first, second = _register(alice_client), _register(alice_client, page="2")
+    first, second = _register(alice_client, period=Q2), _register(alice_client, period=Q2, page="2")
 
     assert _count(first) == "26 activities"
     assert len(_codes(first)) == 25
@@ -71,14 +85,15 @@ def test_the_next_page_link_keeps_the_filters(alice_client: Client, bomca10: Pro
 FILTERED = [
     (
         {"component": "4"},
-        "C4-KG-2023-013 C4-KG-2023-017 C4-KZ-2023-020 C4-TJ-2023-010 C4-UZ-2023-025",
+        "C4-KG-2023-013 C4-KG-2023-017 C4-KZ-2023-020 C4-TJ-2023-010 C4-UZ-2023-025 C4-UZ-2023-029",
     ),
     ({"country": "TM"}, "C1-TM-2023-002 C1-TM-2023-014 C3-TM-2023-009"),
-    ({"country": "none"}, "C1-RG-2023-007"),
+    ({"country": "none"}, "C1-RG-2023-007 C1-RG-2023-030 C2-RG-2023-028"),
     ({"activity_type": "seminar"}, "C3-TJ-2023-008 C4-UZ-2023-025"),
     (
         {"scope": "regional"},
-        "C1-RG-2023-007 C2-KG-2023-024 C3-KZ-2023-012 C3-UZ-2023-022 C4-KZ-2023-020",
+        "C1-RG-2023-007 C1-RG-2023-030 C2-KG-2023-024 C2-RG-2023-028 C3-KZ-2023-012 "
+        "C3-UZ-2023-022 C4-KZ-2023-020",
     ),
     (
         {"period": "2023-04", "status": "implemented"},
@@ -87,9 +102,13 @@ FILTERED = [
     ),
     (
         {"text": "dushanbe"},
-        "C1-TJ-2023-004 C1-TJ-2023-011 C2-TJ-2023-015 C3-TJ-2023-008 C3-TJ-2023-023",
+        "C1-TJ-2023-004 C1-TJ-2023-011 C2-TJ-2023-015 C3-TJ-2023-008 C3-TJ-2023-023 C3-TJ-2023-027",
     ),
-    ({"component": "1", "country": "KG"}, "C1-KG-2023-018 C1-KG-2023-021"),
+    ({"component": "1", "country": "KG"}, "C1-KG-2023-018 C1-KG-2023-021 C1-KG-2023-026"),
+    (
+        {"period": "2023Q3"},
+        "C1-KG-2023-026 C1-RG-2023-030 C2-RG-2023-028 C3-TJ-2023-027 C4-UZ-2023-029",
+    ),
 ]
 
 
@@ -109,7 +128,14 @@ def test_the_register_filters_by_its_get_parameters(
 def test_the_status_filter_leaves_out_other_statuses(alice_client: Client, bomca10: Programme):
     planned = ActivityFactory(component=bomca10.components.get(number=1), status="planned")
 
-    assert _codes(_register(alice_client, status="planned")) == [planned.code]
+    assert set(_codes(_register(alice_client, status="planned"))) == {
+        "C3-TJ-2023-027",
+        "C2-RG-2023-028",
+        "C4-UZ-2023-029",
+        "C1-RG-2023-030",
+        planned.code,
+    }
+    assert _codes(_register(alice_client, status="confirmed")) == ["C1-KG-2023-026"]
     assert planned.code not in _codes(_register(alice_client, status="implemented"))
 
 
@@ -128,7 +154,7 @@ def test_an_htmx_request_gets_only_the_register(alice_client: Client, bomca10: P
     html = response.content.decode()
     assert "<html" not in html
     assert 'role="search"' not in html  # the filter form stays on the page
-    assert _count(page(response)) == "5 activities"
+    assert _count(page(response)) == "6 activities"
     assert len(page(response).find_all("table", cls="register")) == 1
 
 
@@ -202,8 +228,9 @@ def test_the_title_header_sorts_the_register_as_the_database_collates(
     alice_client: Client, bomca10: Programme, sort
 ):
     expected = Activity.objects.order_by(*ACTIVITY_ORDERINGS[sort]).values_list("code", flat=True)
+    pages = [_register(alice_client, sort=sort, page=number) for number in ("1", "2")]
 
-    assert _codes(_register(alice_client, sort=sort)) == list(expected)
+    assert [code for register in pages for code in _codes(register)] == list(expected)
 
 
 def test_the_sorted_header_says_so_and_offers_the_other_direction(
@@ -223,14 +250,15 @@ def test_an_unknown_sort_falls_back_to_the_newest_first(alice_client: Client, bo
     assert response.status_code == 200
     codes = _codes(page(response).by_id("register"))
     assert codes == _codes(_register(alice_client))
-    assert codes[0] == "C4-UZ-2023-025"
+    assert codes[0] == "C1-RG-2023-030"  # the last planned activity of 2023Q3
     assert page(response).find_all("ul", cls="errorlist") == []
 
 
 def test_an_unknown_sort_keeps_the_filters(alice_client: Client, bomca10: Programme):
     register = _register(alice_client, sort="shoe-size", component="4")
 
-    assert _count(register) == "5 activities"
+    assert _count(register) == "6 activities"
+    assert _codes(register)[0] == "C4-UZ-2023-029"
 
 
 def test_the_register_takes_the_same_queries_for_many_activities(

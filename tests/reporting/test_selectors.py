@@ -7,13 +7,23 @@ import re
 from datetime import date
 from pathlib import Path
 
-from bomca.activities.models import Status
+from bomca.activities.models import ActivityType, DeliveredBy, Status
 from bomca.core.periods import parse_period
+from bomca.reference.models import Country, Milestone
 from bomca.reporting.selectors import FIGURES_SCHEMA_VERSION, default_period, key_figures
-from tests.factories import ActivityFactory, ComponentFactory, ProgrammeFactory
+from tests.factories import (
+    ActivityFactory,
+    ComponentFactory,
+    ParticipantCountFactory,
+    ProgrammeFactory,
+)
 
 FIGURES_DOC = Path(__file__).resolve().parents[2] / "docs" / "figures.md"
 Q2 = parse_period("2023Q2")
+
+#: 3 for the activities implemented, 2 for their participants, 2 for the exchanges of trainers,
+#: 1 for the timeline's milestones and 1 for the activities of the next quarter.
+KEY_FIGURES_QUERIES = 9
 
 
 def documented_example() -> dict[str, object]:
@@ -79,21 +89,61 @@ def test_key_figures_are_plain_json(bomca10):
     assert figures["activities"]["implemented"]["total"] == 25
 
 
-def test_key_figures_take_five_queries(bomca10, django_assert_num_queries):
-    with django_assert_num_queries(5):
+def _exchanged_activities(figures: dict) -> int:
+    return sum(row["activities"] for row in figures["training_cooperation"])
+
+
+def test_key_figures_take_nine_queries(bomca10, django_assert_num_queries):
+    with django_assert_num_queries(KEY_FIGURES_QUERIES):
         figures = key_figures(programme=bomca10, period=Q2).as_dict()
 
     assert figures["participants"]["total"] == 472
+    assert figures["training_cooperation"]
+    assert len(figures["timeline"]["milestones"]) == 5
+    assert figures["upcoming"]["period"]["label"] == "2023Q3"
+    assert len(figures["upcoming"]["capacity_building"]) == 4
+    assert [row["code"] for row in figures["upcoming"]["management"]] == ["C1-RG-2023-030"]
 
 
-def test_key_figures_queries_do_not_grow_with_the_activities(bomca10, django_assert_num_queries):
-    for _ in range(10):
-        ActivityFactory(component=bomca10.components.get(number=2))
+def test_key_figures_of_a_span_that_is_not_a_quarter_look_at_no_next_quarter(
+    bomca10, django_assert_num_queries
+):
+    with django_assert_num_queries(KEY_FIGURES_QUERIES - 1):
+        figures = key_figures(programme=bomca10, period=parse_period("2023-04..2023-06")).as_dict()
 
-    with django_assert_num_queries(5):
+    assert figures["upcoming"] == {"period": None, "capacity_building": [], "management": []}
+    assert figures["participants"]["total"] == 472
+
+
+def test_key_figures_queries_do_not_grow_with_the_rows(bomca10, django_assert_num_queries):
+    before = key_figures(programme=bomca10, period=Q2).as_dict()
+    kazakhstan, uzbekistan = Country.objects.get(code="KZ"), Country.objects.get(code="UZ")
+    for day in range(1, 11):
+        exchange = ActivityFactory(
+            component=bomca10.components.get(number=2),
+            host_country=uzbekistan,
+            delivered_by=DeliveredBy.NATIONAL_TRAINERS,
+            trainer_country=kazakhstan,
+        )
+        ParticipantCountFactory(activity=exchange, country=uzbekistan)
+        Milestone.objects.create(programme=bomca10, date=date(2023, 8, day), title_en=f"M{day}")
+        ActivityFactory(
+            component=bomca10.components.get(number=3),
+            status=Status.PLANNED,
+            activity_type=(ActivityType.MANAGEMENT_MEETING if day % 2 else ActivityType.TRAINING),
+            start_date=date(2023, 8, day),
+            end_date=date(2023, 8, day),
+        )
+
+    with django_assert_num_queries(KEY_FIGURES_QUERIES):
         figures = key_figures(programme=bomca10, period=Q2).as_dict()
 
     assert figures["activities"]["implemented"]["total"] == 35
+    assert figures["participants"]["total"] == before["participants"]["total"] + 100
+    assert _exchanged_activities(figures) == _exchanged_activities(before) + 10
+    assert len(figures["timeline"]["milestones"]) == 15
+    assert len(figures["upcoming"]["capacity_building"]) == 4 + 5
+    assert len(figures["upcoming"]["management"]) == 1 + 5
 
 
 def test_default_period_is_the_last_quarter_with_implemented_activities(bomca10):
