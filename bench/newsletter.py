@@ -12,6 +12,7 @@ SQLite database and touches nothing else.
 
 from __future__ import annotations
 
+import io
 import os
 import statistics
 import sys
@@ -54,6 +55,7 @@ def timed(function: Callable[[], object]) -> tuple[float, object]:
 
 
 def measure(label: str) -> dict[str, object]:
+    from pypdf import PdfReader
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
@@ -89,7 +91,7 @@ def measure(label: str) -> dict[str, object]:
         fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
         seconds, _pdf = timed(HTML(string=html, url_fetcher=fetcher).write_pdf)
         weasy.append(seconds)
-        pages = bytes(pdf).count(b"/Type /Page\n") or bytes(pdf).count(b"/Type /Page")
+        pages = len(PdfReader(io.BytesIO(bytes(pdf))).pages)
     return {
         "label": label,
         "activities": figures.activities.total,

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
@@ -29,6 +31,8 @@ INK = "#1d1d1b"
 MUTED = "#5b5b5b"
 FONT = "DejaVu Sans, Verdana, sans-serif"
 WIDTH = 480
+#: Charts drawn at once (vl-convert draws outside the interpreter lock).
+RENDER_THREADS = 4
 
 
 @dataclass(frozen=True)
@@ -403,15 +407,8 @@ def _render_png(spec_json: str, locale: Locale) -> bytes:
 _SVG_OPEN = re.compile(r"<svg\b([^>]*)>")
 
 
-def chart_svg(data: ChartData, *, language: str | None = None) -> str:
-    """The chart as a standalone SVG document with a <title> and a <desc> for screen readers.
-
-    Rendering is cached by specification: the same figures give the same picture, so a
-    dashboard that nobody changed is drawn once.
-    """
-    language = language or get_language() or "en"
-    spec_json = json.dumps(chart_spec(data), sort_keys=True, ensure_ascii=False)
-    svg = _render_svg(spec_json, _locale(language))
+def _accessible(data: ChartData, svg: str) -> str:
+    """``svg`` with a <title> and a <desc> for screen readers, and role="img"."""
     identifier = f"chart-{data.name}"
     labels = (
         f' role="img" aria-labelledby="{identifier}-title {identifier}-desc">'
@@ -420,6 +417,32 @@ def chart_svg(data: ChartData, *, language: str | None = None) -> str:
     )
     # A function, not a replacement string: a backslash in a title is text, not a group.
     return _SVG_OPEN.sub(lambda match: f"<svg{match[1]}{labels}", svg, count=1)
+
+
+def chart_svg(data: ChartData, *, language: str | None = None) -> str:
+    """The chart as a standalone SVG document with a <title> and a <desc> for screen readers.
+
+    Rendering is cached by specification: the same figures give the same picture, so a
+    dashboard that nobody changed is drawn once.
+    """
+    return charts_svg([data], language=language)[0]
+
+
+def charts_svg(charts: Sequence[ChartData], *, language: str | None = None) -> list[str]:
+    """Several charts as SVG, drawn side by side on the machine's cores.
+
+    The specifications are made here (labels and numbers follow the active language); the
+    Vega engine releases the interpreter while it draws, so threads draw in parallel.
+    """
+    language = language or get_language() or "en"
+    locale = _locale(language)
+    specs = [json.dumps(chart_spec(data), sort_keys=True, ensure_ascii=False) for data in charts]
+    if len(specs) > 1:
+        with ThreadPoolExecutor(max_workers=min(len(specs), RENDER_THREADS)) as pool:
+            svgs = list(pool.map(lambda spec: _render_svg(spec, locale), specs))
+    else:
+        svgs = [_render_svg(spec, locale) for spec in specs]
+    return [_accessible(data, svg) for data, svg in zip(charts, svgs, strict=True)]
 
 
 def chart_png(data: ChartData, *, language: str | None = None) -> bytes:

@@ -25,7 +25,7 @@ from bomca.activities.selectors import NO_HOST_COUNTRY, UpcomingActivity
 from bomca.core.richtext import rich_text_html
 from bomca.reference.models import Country, _in_language
 from bomca.reference.selectors import component_list
-from bomca.reporting.charts import ChartData, chart_svg, number
+from bomca.reporting.charts import ChartData, charts_svg, number
 from bomca.reporting.infographics import (
     CountShown,
     day_span,
@@ -137,18 +137,18 @@ def newsletter_context(
     people = count(figures.participants.total, None)
     women = count(figures.participants.by_sex.get("female", 0), None)
     language = translation.get_language() or "en"
+    drawn = [chart for chart in charts.values() if not chart.is_empty]
+    # vl-convert's output, with the title and summary escaped by charts_svg.
+    svgs = {
+        chart.name: mark_safe(svg)  # noqa: S308
+        for chart, svg in zip(drawn, charts_svg(drawn, language=language), strict=True)
+    }
     counter = iter(range(1, 100))
 
     def figure(name: str) -> Figure | None:
-        chart = charts[name]
-        if chart.is_empty:
+        if name not in svgs:
             return None
-        return Figure(
-            data=chart,
-            # vl-convert's output, with the title and summary escaped by chart_svg.
-            svg=mark_safe(chart_svg(chart, language=language)),  # noqa: S308
-            number=next(counter),
-        )
+        return Figure(data=charts[name], svg=svgs[name], number=next(counter))
 
     timeline = figure("timeline")
     activity_figures = [found for name in ACTIVITY_CHARTS if (found := figure(name))]

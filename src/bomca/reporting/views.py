@@ -28,7 +28,7 @@ from bomca.core.spreadsheets import csv_stream, xlsx_bytes
 from bomca.people.models import Sex
 from bomca.reference.models import Country, Programme
 from bomca.reference.selectors import component_list, programme_for_request
-from bomca.reporting.charts import ChartData, chart_png, chart_svg
+from bomca.reporting.charts import ChartData, chart_png, chart_svg, charts_svg
 from bomca.reporting.infographics import period_charts, period_dates
 from bomca.reporting.selectors import KeyFigures, default_period, key_figures
 
@@ -170,6 +170,7 @@ def dashboard_view(request: HtmxHttpRequest) -> HttpResponse:
     period, period_error = _chosen_period(request, programme)
     figures = key_figures(programme=programme, period=period)
     charts = _dashboard_charts(request, figures)
+    drawn = [chart for chart in charts if not chart.is_empty]
     language = translation.get_language() or "en"
     participants_total = access.shown_count(request.user, figures.participants.total)
     women = access.shown_count(request.user, figures.participants.by_sex.get("female", 0))
@@ -190,13 +191,9 @@ def dashboard_view(request: HtmxHttpRequest) -> HttpResponse:
             row.activities for row in figures.cooperation if row.across_borders
         ),
         "charts": [
-            {
-                "data": chart,
-                # vl-convert's SVG; chart_svg escapes the title and the summary it adds.
-                "svg": mark_safe(chart_svg(chart, language=language)),  # noqa: S308
-            }
-            for chart in charts
-            if not chart.is_empty
+            # vl-convert's SVG; charts_svg escapes the title and the summary it adds.
+            {"data": chart, "svg": mark_safe(svg)}  # noqa: S308
+            for chart, svg in zip(drawn, charts_svg(drawn, language=language), strict=True)
         ],
         "empty_charts": [chart for chart in charts if chart.is_empty],
         "chart_formats": list(CHART_FORMATS),
