@@ -211,15 +211,93 @@ def cmd_newsletter(args: argparse.Namespace) -> int:
         figures = key_figures(programme=programme, period=issue.period)
         progress.update(task, advance=1, description="Drawing the charts and laying out pages")
         if args.format == "pdf":
-            output.write_bytes(newsletter_pdf(issue, language=args.lang, figures=figures))
+            content = newsletter_pdf(issue, language=args.lang, figures=figures)
         else:
-            html = newsletter_html(issue, language=args.lang, standalone=True, figures=figures)
-            output.write_text(html, encoding="utf-8")
+            content = newsletter_html(
+                issue, language=args.lang, standalone=True, figures=figures
+            ).encode("utf-8")
+        _write_atomically(output, content)
         progress.update(task, advance=1)
     elapsed = time.perf_counter() - started
     print(
         f"Newsletter issue {issue.number} ({issue.period_code}, {args.lang}) written to {output} "
         f"in {elapsed:.1f} s."
+    )
+    return 0
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    """Write ``content`` next to ``path`` and rename it: a reader never sees half a file."""
+    from bomca.core.errors import ApplicationError
+
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        partial.write_bytes(content)
+        partial.replace(path)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise ApplicationError(f"Cannot write {path}: {error.strerror or error}.") from None
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import a spreadsheet (XLSX, XLS, ODS or CSV): participants of an activity; all or nothing."""
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+
+    from bomca.activities.models import Activity
+    from bomca.core.errors import ApplicationError
+    from bomca.imports.services import import_run_record, participants_import, template_get
+
+    activity = Activity.objects.filter(code=args.activity).first()
+    if activity is None:
+        raise ApplicationError(f"There is no activity {args.activity}.")
+    path: Path = args.file
+    if not path.is_file():
+        raise ApplicationError(f"There is no file {path}.")
+    data = path.read_bytes()
+    template = template_get(name=args.mapping) if args.mapping else None
+    with Progress(
+        TextColumn("Reading rows"),
+        BarColumn(),
+        TaskProgressColumn(),
+        transient=True,
+        disable=not sys.stderr.isatty(),
+    ) as progress:
+        task = progress.add_task("rows", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        result = participants_import(
+            data=data,
+            filename=path.name,
+            activity=activity,
+            sheet=args.sheet,
+            header_row=args.header_row,
+            template=template,
+            dry_run=args.dry_run,
+            progress=advance,
+        )
+    import_run_record(result=result, data=data, filename=path.name, activity=activity)
+    if result.problems:
+        print(
+            f"{path.name}: nothing imported; {len(result.problems) + result.more_problems} "
+            f"problem(s) in sheet {result.sheet!r}:",
+            file=sys.stderr,
+        )
+        for problem in result.problems:
+            print(f"  {problem}", file=sys.stderr)
+        if result.more_problems:
+            print(f"  ... and {result.more_problems} more.", file=sys.stderr)
+        return 1
+    report = result.report
+    assert report is not None
+    verb = "would import" if args.dry_run else "imported"
+    print(
+        f"{path.name} ({result.sheet}, headings on row {result.header_row}): {verb} "
+        f"{result.rows} rows into {activity.code}. Participants: {report.participants_created} "
+        f"created, {report.participants_updated} updated, {report.participants_matched} already "
+        f"recorded. Attendance: {report.attendances_created} created, "
+        f"{report.attendances_updated} updated, {report.attendances_unchanged} unchanged."
     )
     return 0
 
@@ -280,6 +358,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "serve": cmd_serve,
     "figures": cmd_figures,
     "newsletter": cmd_newsletter,
+    "import": cmd_import,
     "backup": cmd_backup,
     "restore": cmd_restore,
     "manage": cmd_manage,
@@ -347,6 +426,22 @@ def build_parser() -> argparse.ArgumentParser:
                 "--create",
                 action="store_true",
                 help="create a draft issue from the records when the quarter has none",
+            )
+        elif name == "import":
+            command.add_argument("kind", choices=("participants",), help="what the file holds")
+            command.add_argument("file", type=Path, help="an XLSX, XLS, ODS or CSV file")
+            command.add_argument(
+                "--activity", required=True, help="the activity's code, e.g. C4-UZ-2023-025"
+            )
+            command.add_argument("--mapping", help="a column mapping saved under this name")
+            command.add_argument(
+                "--sheet", help="the sheet to read (default: the first with headings)"
+            )
+            command.add_argument(
+                "--header-row", type=int, help="the row of headings, 1-based (default: detected)"
+            )
+            command.add_argument(
+                "--dry-run", action="store_true", help="check and report, write nothing"
             )
         elif name == "backup":
             command.add_argument(

@@ -8,10 +8,12 @@ as running it once, and corrections made in the app survive a re-run.
 from __future__ import annotations
 
 import json
+import random
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from functools import partial
 from importlib import resources
 from pathlib import Path
@@ -22,10 +24,19 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from bomca.activities.models import Activity
+from bomca.activities.selectors import implemented_in
 from bomca.activities.services import activity_create
 from bomca.core.errors import ApplicationError
+from bomca.core.models import Source
+from bomca.core.periods import Period, parse_period
 from bomca.core.records import describe_validation_error
-from bomca.people.services import ParticipantCountInput
+from bomca.people.models import AttendanceRole
+from bomca.people.services import (
+    AttendanceInput,
+    ParticipantCountInput,
+    PersonInput,
+    attendance_list_save,
+)
 from bomca.reference.models import Component, Country, Organisation, Programme
 from bomca.reference.services import country_ensure, organisation_ensure, programme_ensure
 from bomca.reporting.services import newsletter_issue_ensure
@@ -89,6 +100,18 @@ def dataset_load(*, path: Path | None = None) -> LoadReport:
     programme, created = _located("programme", 0, lambda: programme_ensure(record=programme_record))
     report.count("programmes", created=created)
     _each(data, "activities", lambda record: _activity_ensure(programme, record, report))
+    if synthetic := data.get("synthetic_attendance"):
+        period = parse_period(synthetic["period"])
+        listed = implemented_in(programme=programme, period=period).filter(
+            attendances__isnull=False
+        )
+        for _existing in range(listed.distinct().count()):
+            report.count("synthetic attendance lists", created=False)
+        made = synthetic_attendance_ensure(
+            programme=programme, period=period, seed=synthetic["seed"]
+        )
+        for _made in range(made):
+            report.count("synthetic attendance lists", created=True)
     _each(
         data,
         "newsletters",
@@ -120,6 +143,83 @@ def _located(key: str, index: int, load: Callable[[], T]) -> T:
         _("Dataset record %(key)s[%(index)s] is invalid: %(problem)s")
         % {"key": key, "index": index, "problem": problem}
     )
+
+
+SYNTHETIC_NOTE = (
+    "Synthetic person made by the dataset loader so that the quarter's activities have "
+    "attendance lists; the list reproduces the activity's counts by country, organisation and "
+    "sex. Not a real person; test scores and ratings are illustrative."
+)
+
+
+def synthetic_attendance_ensure(*, programme: Programme, period: Period, seed: int) -> int:
+    """Give the period's implemented activities that have counts but no list a synthetic list.
+
+    Deterministic: the same people (named "Synthetic participant KZ-BORDER-F-003") come back
+    for every activity of the same country and organisation, so people attend several
+    activities as in life. Returns how many lists were made.
+    """
+    made = 0
+    activities = (
+        implemented_in(programme=programme, period=period)
+        .filter(attendances__isnull=True)
+        .prefetch_related("participant_counts__country", "participant_counts__organisation")
+        .select_related("trainer_country")
+        .order_by("start_date", "code")
+    )
+    for activity in activities:
+        counts = list(activity.participant_counts.all())
+        if not counts:
+            continue
+        rng = random.Random(f"{seed}-{activity.code}")  # noqa: S311 - synthetic data, not secrets
+        rows: list[tuple[PersonInput, AttendanceInput]] = []
+        days = (activity.end_date - activity.start_date).days + 1
+        for count in counts:
+            unit = count.organisation.code if count.organisation else f"{count.country.code}-OTHER"
+            for sex, number in (
+                ("female", count.female),
+                ("male", count.male),
+                ("unrecorded", count.unrecorded),
+            ):
+                for index in range(1, number + 1):
+                    pre = rng.randint(35, 70)
+                    rows.append(
+                        (
+                            PersonInput(
+                                full_name=f"Synthetic participant {unit}-{sex[0].upper()}"
+                                f"-{index:03d}",
+                                country=count.country,
+                                organisation=count.organisation,
+                                sex=sex,
+                            ),
+                            AttendanceInput(
+                                days_attended=days,
+                                completed=rng.random() > 0.05,
+                                pre_test=Decimal(pre),
+                                post_test=Decimal(min(100, pre + rng.randint(-5, 30))),
+                                satisfaction=rng.choice([3, 4, 4, 5, 5, 5]),
+                            ),
+                        )
+                    )
+        if activity.trainer_country is not None:
+            rows.append(
+                (
+                    PersonInput(
+                        full_name=f"Synthetic trainer {activity.trainer_country.code}-01",
+                        country=activity.trainer_country,
+                        sex=rng.choice(["female", "male"]),
+                    ),
+                    AttendanceInput(role=AttendanceRole.TRAINER, days_attended=days),
+                )
+            )
+        attendance_list_save(
+            activity=activity,
+            rows=rows,
+            source=Source.ILLUSTRATIVE,
+            source_note=SYNTHETIC_NOTE,
+        )
+        made += 1
+    return made
 
 
 def _activity_ensure(programme: Programme, record: Mapping[str, Any], report: LoadReport) -> None:

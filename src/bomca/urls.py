@@ -9,5 +9,7 @@ urlpatterns = [
     path("accounts/", include("bomca.accounts.urls")),
     path("activities/", include("bomca.activities.urls")),
     path("admin/", admin.site.urls),
+    path("imports/", include("bomca.imports.urls")),
+    path("people/", include("bomca.people.urls")),
     path("", include("bomca.reporting.urls")),
 ]

@@ -23,6 +23,7 @@ from django.db.models import Q, QuerySet
 
 from bomca.accounts.models import Role, User
 from bomca.activities.models import Activity, Scope
+from bomca.people.models import Participant
 from bomca.reference.models import Component, Country, Programme
 from bomca.reporting.models import IssueStatus, NewsletterIssue
 
@@ -204,6 +205,40 @@ def count_shown_by_country(
         return shown_count(user, value, country=countries.get(code) if code else None)
 
     return shown
+
+
+def participants_visible_to(
+    user: AnyUser, participants: QuerySet[Participant]
+) -> QuerySet[Participant]:
+    """Named people: managers, administrators and M&E officers see all; national coordinators
+    those of their countries; every other role none (they see counts only)."""
+    role = role_of(user)
+    if role in _EXACT_COUNTS:
+        return participants
+    if role == Role.NATIONAL_COORDINATOR:
+        assert isinstance(user, User)
+        return participants.filter(country_id__in=_country_ids(user))
+    return participants.none()
+
+
+def may_see_participant(user: AnyUser, participant: Participant) -> bool:
+    role = role_of(user)
+    if role in _EXACT_COUNTS:
+        return True
+    if role == Role.NATIONAL_COORDINATOR:
+        assert isinstance(user, User)
+        return participant.country_id in _country_ids(user)
+    return False
+
+
+def may_import_participants(user: AnyUser, activity: Activity) -> bool:
+    """Whoever may change the activity may take in its attendance list."""
+    return may_change_activity(user, activity)
+
+
+def may_merge_participants(user: AnyUser) -> bool:
+    """Merging people rewrites attendance across activities: data-quality roles only."""
+    return role_of(user) in _EXACT_COUNTS
 
 
 # --- newsletters ----------------------------------------------------------------------------

@@ -137,8 +137,30 @@ def activity_detail_view(request: HttpRequest, code: str) -> HttpResponse:
         "co_organisers": activity.co_organisers.all(),
         "may_change": access.may_change_activity(user, activity),
         "may_view_history": access.may_view_history(user),
+        **_attendance_context(user, activity),
     }
     return render(request, "activities/detail.html", context)
+
+
+def _attendance_context(user: access.AnyUser, activity: Activity) -> dict[str, object]:
+    """The named attendance the user may see, how many are hidden, and the training results."""
+    from bomca.people.models import Attendance, Participant
+    from bomca.people.selectors import training_results
+
+    attendances = Attendance.objects.filter(activity=activity)
+    total = attendances.count()
+    visible = attendances.filter(
+        participant__in=access.participants_visible_to(user, Participant.objects.all())
+    ).select_related("participant__country", "participant__organisation")
+    shown = list(visible.order_by("role", "participant__full_name")) if total else []
+    return {
+        "attendance": shown,
+        "attendance_total": total,
+        "attendance_hidden": total - len(shown),
+        "results": training_results(attendances) if total else None,
+        "may_import": access.may_import_participants(user, activity),
+        "may_see_personal": access.may_see_personal_data(user),
+    }
 
 
 def activity_history_view(request: HttpRequest, code: str) -> HttpResponse:

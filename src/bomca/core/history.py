@@ -16,7 +16,7 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from bomca.core.http import client_ip
 
@@ -129,7 +129,23 @@ def stamp_historical_record(sender: Any, history_instance: Any, **kwargs: Any) -
 
 def bulk_create_audited(model: type[M], records: Sequence[M]) -> list[M]:
     """``bulk_create`` that also writes each record's history row, as ``save()`` would."""
-    return list(bulk_create_with_history(records, model, custom_historical_attrs=_request_stamp()))
+    return list(
+        bulk_create_with_history(
+            records, model, batch_size=500, custom_historical_attrs=_request_stamp()
+        )
+    )
+
+
+def bulk_update_audited(model: type[M], records: Sequence[M], fields: Sequence[str]) -> None:
+    """``bulk_update`` of ``fields`` that also writes each record's history row."""
+    if records:
+        bulk_update_with_history(
+            list(records),
+            model,
+            list(fields),
+            batch_size=500,
+            custom_historical_attrs=_request_stamp(),
+        )
 
 
 def save_without_history(instance: models.Model, *, update_fields: Sequence[str]) -> None:

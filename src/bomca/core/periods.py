@@ -116,10 +116,15 @@ def parse_period(text: str) -> Period:
     return _parse_single(cleaned)
 
 
+#: Years a period may name: wide enough for any programme, narrow enough for date arithmetic.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
+
 def _check_year(year: int) -> None:
-    if year < 1:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
         raise PeriodError(
-            _("Year %(year)04d does not exist; years start at 0001.") % {"year": year}
+            _("Year %(year)s is out of range; periods run from %(first)s to %(last)s.")
+            % {"year": year, "first": FIRST_YEAR, "last": LAST_YEAR}
         )
 
 

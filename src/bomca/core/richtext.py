@@ -17,7 +17,8 @@ from django.utils.safestring import SafeString, mark_safe
 ALLOWED_TAGS = frozenset({"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "h3"})
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
-_TAG = re.compile(r"<[a-zA-Z/][^>]*>")
+# Markup is recognised by the tags we allow: "x<y and y>z" or "<name@example.org>" is text.
+_TAG = re.compile(r"<\s*/?\s*(?:p|br|strong|em|b|i|ul|ol|li|a|h3)\b[^>]*>", re.IGNORECASE)
 _BLOCK_TAG = re.compile(r"<\s*/?\s*(p|ul|ol|li|h3)\b", re.IGNORECASE)
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
@@ -36,13 +37,15 @@ def rich_text_clean(text: str) -> str:
             "<p>" + (escape(paragraph) if plain else paragraph).replace("\n", "<br>") + "</p>"
             for paragraph in paragraphs
         )
-    return nh3.clean(
+    cleaned = nh3.clean(
         text,
         tags=set(ALLOWED_TAGS),
         attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
         url_schemes=set(URL_SCHEMES),
         link_rel="noopener noreferrer",
     ).strip()
+    # Markup around nothing is nothing: an empty section must read as empty.
+    return cleaned if re.sub(r"<[^>]*>|&nbsp;|\s", "", cleaned) else ""
 
 
 def rich_text_html(text: str) -> SafeString:

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from bomca.activities.models import Activity
-from bomca.core.history import bulk_create_audited
+from bomca.core.history import bulk_create_audited, bulk_update_audited
 from bomca.core.models import Source
-from bomca.people.models import ParticipantCount
+from bomca.core.names import name_key
+from bomca.people.models import (
+    Attendance,
+    AttendanceRole,
+    Participant,
+    ParticipantCount,
+    PersonSex,
+    Trainer,
+)
 from bomca.reference.models import Country, Organisation
 
 
@@ -78,3 +87,370 @@ def participant_counts_replace(
             record.delete()
     bulk_create_audited(ParticipantCount, created)
     return kept
+
+
+# --- named participants and attendance ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    """A person as an attendance list gives them."""
+
+    full_name: str
+    country: Country
+    sex: str = PersonSex.UNRECORDED
+    year_of_birth: int | None = None
+    organisation: Organisation | None = None
+    organisation_name: str = ""
+    position: str = ""
+    email: str = ""
+    phone: str = ""
+
+    @property
+    def key(self) -> tuple[str, int, int | None, str]:
+        """What makes two rows the same person: name, country and organisation."""
+        return (
+            name_key(self.full_name),
+            self.country.pk,
+            self.organisation.pk if self.organisation else None,
+            "" if self.organisation else name_key(self.organisation_name),
+        )
+
+
+@dataclass(frozen=True)
+class AttendanceInput:
+    """What a person did in one activity."""
+
+    role: str = AttendanceRole.PARTICIPANT
+    days_attended: int | None = None
+    completed: bool | None = None
+    pre_test: Decimal | None = None
+    post_test: Decimal | None = None
+    satisfaction: int | None = None
+
+
+@dataclass
+class ListReport:
+    """What an attendance list did (or, in a dry run, would do)."""
+
+    participants_created: int = 0
+    participants_updated: int = 0
+    participants_matched: int = 0
+    attendances_created: int = 0
+    attendances_updated: int = 0
+    attendances_unchanged: int = 0
+    attendances_removed: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.participants_created
+            or self.participants_updated
+            or self.attendances_created
+            or self.attendances_updated
+            or self.attendances_removed
+        )
+
+
+_PERSON_FIELDS = ("sex", "year_of_birth", "position", "email", "phone")
+_ATTENDANCE_FIELDS = ("role", "days_attended", "completed", "pre_test", "post_test", "satisfaction")
+
+
+def participant_find(person: PersonInput) -> Participant | None:
+    """The participant this row is, if recorded: same name key, country and organisation, and
+    the same year of birth where both give one."""
+    candidates = _participants_by_key([person]).get(person.key[:2], [])
+    return _match(candidates, person)
+
+
+@transaction.atomic
+def attendance_list_save(
+    *,
+    activity: Activity,
+    rows: Sequence[tuple[PersonInput, AttendanceInput]],
+    source: str = Source.RECORDED,
+    source_note: str = "",
+    replace: bool = False,
+) -> ListReport:
+    """Record the activity's attendance list; all rows or none.
+
+    People are found (``participant_find``'s rule) or created; a found person's missing details
+    are filled in, never overwritten with blanks. Saving the same list twice changes nothing the
+    second time. With ``replace`` the activity's attendance not in ``rows`` is removed. The
+    activity's participant counts are then made from the list (people in the role
+    *participant*), so every figure counts the same people.
+
+    Written in bulk (a few queries per thousand rows, history included): a list of 100,000
+    rows is one transaction of seconds, not of 100,000 round trips.
+    """
+    report = ListReport()
+    duration = (activity.end_date - activity.start_date).days + 1
+    seen: dict[tuple[str, int, int | None, str], int] = {}
+    for index, (person, attendance) in enumerate(rows, start=1):
+        if person.key in seen:
+            raise ValidationError(
+                _("Row %(row)s is the same person as row %(first)s.")
+                % {"row": index, "first": seen[person.key]}
+            )
+        seen[person.key] = index
+        if attendance.days_attended is not None and attendance.days_attended > duration:
+            raise ValidationError(
+                _("Row %(row)s: the activity lasted %(days)s days; fewer were attended.")
+                % {"row": index, "days": duration}
+            )
+    known = _participants_by_key([person for person, _attendance in rows])
+    created: list[Participant] = []
+    updated: dict[int, tuple[Participant, set[str]]] = {}
+    people: list[Participant] = []
+    for person, _attendance in rows:
+        participant = _match(known.get(person.key[:2], []), person)
+        if participant is None:
+            participant = Participant(
+                full_name=" ".join(person.full_name.split()),
+                name_key=person.key[0],
+                country=person.country,
+                organisation=person.organisation,
+                organisation_name="" if person.organisation else person.organisation_name,
+                source=source,
+                source_note=source_note,
+                **{name: getattr(person, name) or _blank(name) for name in _PERSON_FIELDS},
+            )
+            created.append(participant)
+            known.setdefault(person.key[:2], []).append(participant)
+        else:
+            filled = _fill(participant, person)
+            if filled and participant.pk is not None:
+                updated.setdefault(participant.pk, (participant, set()))[1].update(filled)
+        people.append(participant)
+    bulk_create_audited(Participant, created)
+    fields = sorted({name for _record, names in updated.values() for name in names})
+    bulk_update_audited(Participant, [record for record, _names in updated.values()], fields)
+    report.participants_created = len(created)
+    report.participants_updated = len(updated)
+    report.participants_matched = len(rows) - len(created) - len(updated)
+
+    existing = {record.participant_id: record for record in activity.attendances.all()}
+    new_attendances: list[Attendance] = []
+    changed_attendances: list[Attendance] = []
+    changed_fields: set[str] = set()
+    for participant, (_person, attendance) in zip(people, rows, strict=True):
+        record = existing.get(participant.pk)
+        if record is None:
+            new_attendances.append(
+                Attendance(
+                    participant=participant,
+                    activity=activity,
+                    source=source,
+                    source_note=source_note,
+                    **{name: getattr(attendance, name) for name in _ATTENDANCE_FIELDS},
+                )
+            )
+            continue
+        changed = [
+            name
+            for name in _ATTENDANCE_FIELDS
+            if getattr(record, name) != getattr(attendance, name)
+        ]
+        for name in changed:
+            setattr(record, name, getattr(attendance, name))
+        if changed:
+            changed_attendances.append(record)
+            changed_fields.update(changed)
+    bulk_create_audited(Attendance, new_attendances)
+    bulk_update_audited(Attendance, changed_attendances, sorted(changed_fields))
+    report.attendances_created = len(new_attendances)
+    report.attendances_updated = len(changed_attendances)
+    report.attendances_unchanged = len(rows) - len(new_attendances) - len(changed_attendances)
+    _trainers_ensure(
+        [
+            participant
+            for participant, (_person, attendance) in zip(people, rows, strict=True)
+            if attendance.role == AttendanceRole.TRAINER
+        ]
+    )
+    if replace:
+        kept = {participant.pk for participant in people}
+        for participant_id, record in existing.items():
+            if participant_id not in kept:
+                record.delete()
+                report.attendances_removed += 1
+    if report.changed:
+        participant_counts_from_list(activity=activity, source=source)
+    return report
+
+
+def _trainers_ensure(people: Sequence[Participant]) -> None:
+    """Who trains in a list joins the pool of national trainers, with their country as home."""
+    pooled = set(
+        Trainer.objects.filter(participant__in=people).values_list("participant_id", flat=True)
+    )
+    bulk_create_audited(
+        Trainer,
+        [
+            Trainer(
+                participant=participant,
+                home_country_id=participant.country_id,
+                source=participant.source,
+                source_note=str(_("Trainer in an attendance list.")),
+            )
+            for participant in people
+            if participant.pk not in pooled
+        ],
+    )
+
+
+def _participants_by_key(
+    people: Sequence[PersonInput],
+) -> dict[tuple[str, int], list[Participant]]:
+    """Recorded participants with the rows' name keys, by (name key, country), in chunks that
+    stay under SQLite's limit of bound parameters."""
+    keys = sorted({person.key[0] for person in people})
+    found: dict[tuple[str, int], list[Participant]] = {}
+    for start in range(0, len(keys), 500):
+        for participant in Participant.objects.filter(name_key__in=keys[start : start + 500]):
+            found.setdefault((participant.name_key, participant.country_id), []).append(participant)
+    return found
+
+
+def _match(candidates: Sequence[Participant], person: PersonInput) -> Participant | None:
+    """The candidate that is this person: same organisation, year of birth not contradicting."""
+    organisation_id = person.organisation.pk if person.organisation else None
+    written = name_key(person.organisation_name) if organisation_id is None else ""
+    for candidate in sorted(candidates, key=lambda record: record.pk or 0):
+        if candidate.organisation_id != organisation_id:
+            continue
+        if organisation_id is None and name_key(candidate.organisation_name) != written:
+            continue
+        if (
+            person.year_of_birth is None
+            or candidate.year_of_birth is None
+            or candidate.year_of_birth == person.year_of_birth
+        ):
+            return candidate
+    return None
+
+
+def _fill(participant: Participant, person: PersonInput) -> list[str]:
+    """Fill in the details the record lacks; a list never blanks or overrides what is known."""
+    filled = [
+        name
+        for name in _PERSON_FIELDS
+        if getattr(person, name)
+        and getattr(person, name) != PersonSex.UNRECORDED
+        and getattr(participant, name) in (None, "", PersonSex.UNRECORDED)
+    ]
+    for name in filled:
+        setattr(participant, name, getattr(person, name))
+    return filled
+
+
+def _blank(field: str) -> object:
+    return {"sex": PersonSex.UNRECORDED, "year_of_birth": None}.get(field, "")
+
+
+def participant_counts_from_list(
+    *, activity: Activity, source: str = Source.RECORDED
+) -> list[ParticipantCount]:
+    """The activity's counts by country, organisation and sex, made from its attendance list."""
+    totals: dict[tuple[int, int | None], dict[str, int]] = {}
+    people = activity.attendances.filter(role=AttendanceRole.PARTICIPANT).values_list(
+        "participant__country_id", "participant__organisation_id", "participant__sex"
+    )
+    for country_id, organisation_id, sex in people:
+        cell = totals.setdefault(
+            (country_id, organisation_id), {"female": 0, "male": 0, "unrecorded": 0}
+        )
+        cell[sex] += 1
+    countries = Country.objects.in_bulk({key[0] for key in totals})
+    organisations = Organisation.objects.in_bulk({key[1] for key in totals if key[1]})
+    rows = [
+        ParticipantCountInput(
+            country=countries[country_id],
+            organisation=organisations.get(organisation_id) if organisation_id else None,
+            source=source,
+            source_note=str(_("Counted from the attendance list.")),
+            **cell,
+        )
+        for (country_id, organisation_id), cell in sorted(
+            totals.items(), key=lambda item: (item[0][0], item[0][1] or 0)
+        )
+    ]
+    return participant_counts_replace(activity=activity, rows=rows)
+
+
+# --- duplicates ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MergePlan:
+    """What merging ``duplicates`` into ``keep`` will do; shown to the user before it is done."""
+
+    keep: Participant
+    duplicates: list[Participant]
+    attendances_moved: int
+    attendances_dropped: int  # the same activity on both records: the kept one's stays
+    details_filled: dict[str, object]
+
+
+def merge_plan(*, keep: Participant, duplicates: Sequence[Participant]) -> MergePlan:
+    if any(duplicate.pk == keep.pk for duplicate in duplicates):
+        raise ValidationError(_("A participant cannot be merged into itself."))
+    kept_activities = set(keep.attendances.values_list("activity_id", flat=True))
+    moved = dropped = 0
+    details: dict[str, object] = {}
+    for duplicate in duplicates:
+        for activity_id in duplicate.attendances.values_list("activity_id", flat=True):
+            if activity_id in kept_activities:
+                dropped += 1
+            else:
+                kept_activities.add(activity_id)
+                moved += 1
+        for name in (*_PERSON_FIELDS, "organisation_name"):
+            value = getattr(duplicate, name)
+            if (
+                value not in (None, "", PersonSex.UNRECORDED)
+                and getattr(keep, name) in (None, "", PersonSex.UNRECORDED)
+                and name not in details
+            ):
+                details[name] = value
+    return MergePlan(
+        keep=keep,
+        duplicates=list(duplicates),
+        attendances_moved=moved,
+        attendances_dropped=dropped,
+        details_filled=details,
+    )
+
+
+@transaction.atomic
+def participants_merge(*, keep: Participant, duplicates: Sequence[Participant]) -> MergePlan:
+    """Make ``duplicates`` one person with ``keep``: their attendance moves, they are deleted.
+
+    Where both attended the same activity, ``keep``'s attendance stays. Details ``keep`` lacks
+    are taken from the duplicates. The activities' counts are made again from their lists.
+    """
+    plan = merge_plan(keep=keep, duplicates=duplicates)
+    activities: set[int] = set()
+    kept_activities = set(keep.attendances.values_list("activity_id", flat=True))
+    for duplicate in duplicates:
+        for attendance in duplicate.attendances.all():
+            activities.add(attendance.activity_id)
+            if attendance.activity_id in kept_activities:
+                attendance.delete()
+            else:
+                attendance.participant = keep
+                attendance.save(update_fields=["participant", "updated_at"])
+                kept_activities.add(attendance.activity_id)
+        if hasattr(duplicate, "trainer") and not hasattr(keep, "trainer"):
+            trainer = duplicate.trainer
+            trainer.participant = keep
+            trainer.save(update_fields=["participant", "updated_at"])
+        duplicate.delete()
+    for name, value in plan.details_filled.items():
+        setattr(keep, name, value)
+    if plan.details_filled:
+        keep.full_clean()
+        keep.save(update_fields=[*plan.details_filled, "updated_at"])
+    for activity in Activity.objects.filter(pk__in=activities):
+        participant_counts_from_list(activity=activity)
+    return plan

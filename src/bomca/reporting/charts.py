@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -132,7 +133,9 @@ def _bar(data: ChartData) -> dict[str, Any]:
 def _stacked(data: ChartData) -> dict[str, Any]:
     """Horizontal bars split into series, each segment and each total labelled."""
     series: list[str] = data.options["series"]
-    colours: list[str] = data.options.get("colours") or list(PALETTE[: len(series)])
+    colours: list[str] = data.options.get("colours") or [
+        PALETTE[index % len(PALETTE)] for index in range(len(series))
+    ]
     values: list[dict[str, Any]] = []
     totals: list[dict[str, Any]] = []
     for order, row in enumerate(data.rows):
@@ -234,13 +237,15 @@ def _matrix(data: ChartData) -> dict[str, Any]:
     """Trainers' country (rows) by host (columns), each cell with its count."""
     rows_order: list[str] = data.options["row_order"]
     columns_order: list[str] = data.options["column_order"]
+    top = max((row[2] for row in data.rows), default=1) or 1
     values = [
         {
             "from": row[0],
             "to": row[1],
             "value": row[2],
             "text": number(row[2]) if row[2] else "",
-            "ink": "#ffffff" if row[2] >= max(data.options.get("dark_from", 2), 1) else INK,
+            # White on the darker half of the scale, near-black on the lighter half.
+            "ink": "#ffffff" if row[2] / top > 0.55 else INK,
         }
         for row in data.rows
     ]
@@ -252,7 +257,6 @@ def _matrix(data: ChartData) -> dict[str, Any]:
         for host in columns_order
         if (origin, host) not in present
     ]
-    top = max((row[2] for row in data.rows), default=1)
     x = alt.X(
         "to:N",
         sort=columns_order,
@@ -295,6 +299,8 @@ def _timeline(data: ChartData) -> dict[str, Any]:
     values = []
     for order, row in enumerate(data.rows):
         label, start, end, kind, text = row
+        if kind == "period":  # drawn to the end of its last day
+            end = (date.fromisoformat(end) + timedelta(days=1)).isoformat()
         values.append(
             {
                 "label": label,

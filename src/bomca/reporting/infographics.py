@@ -1,8 +1,9 @@
 """The figures of a period as charts: rows with labels in the reader's language.
 
-The dashboard and the newsletter both call ``period_charts``; the dashboard passes a ``count``
-function that rounds counts of people outside the user's scope (``access.shown_count``), the
-newsletter prints the programme's published aggregates exactly.
+The dashboard and the newsletter both call ``period_charts`` with a ``count`` function: the
+dashboard and draft issues round counts of people outside the reader's scope
+(``access.shown_count``); a published issue prints them exactly but for counts of 1 to 4
+(``published``).
 """
 
 from __future__ import annotations
@@ -24,12 +25,21 @@ from bomca.reference.selectors import component_list
 from bomca.reporting.charts import PALETTE, SEX_COLOURS, ChartData, number
 from bomca.reporting.selectors import KeyFigures
 
+#: Below this, a count of people is not printed exactly outside its reader's reach.
+SMALL_COUNT = 5
+
 #: ``count(value, country_code)`` -> the value a reader is shown (``None``: fewer than 5).
 CountShown = Callable[[int, str | None], int | None]
 
 
 def exact(value: int, country: str | None) -> int | None:
     return value
+
+
+def published(value: int, country: str | None) -> int | None:
+    """The rule of the published newsletter: counts of 1 to 4 people print as "<5" so that no
+    one is singled out in a public document; every other count, totals included, is exact."""
+    return None if 0 < value < SMALL_COUNT else value
 
 
 def _choices(choices: type[models.TextChoices]) -> dict[str, str]:
@@ -49,7 +59,11 @@ def month_year(day: date) -> str:
 
 
 def period_dates(start: date, end: date) -> str:
-    """'April–June 2023' / 'апрель–июнь 2023': how a newsletter names its quarter."""
+    """'April–June 2023' / 'апрель–июнь 2023': how a newsletter names its quarter; a period
+    that does not run over whole months is named by its days."""
+    whole_months = start.day == 1 and (end + timedelta(days=1)).day == 1
+    if not whole_months:
+        return day_span(start, end)
     if start.year == end.year and start.month != end.month:
         return f"{_month(start)}–{_month(end)} {end.year}"
     if start.year == end.year:
@@ -228,7 +242,7 @@ def period_charts(figures: KeyFigures, *, count: CountShown = exact) -> list[Cha
     kinds = _choices(OrganisationKind)
     kinds[UNKNOWN_ORGANISATION] = _("Organisation not recorded")
     by_kind = [
-        (kinds.get(code, code), count(value, None))
+        (_wrap(kinds.get(code, code), 30), count(value, None))
         for code, value in participants.by_organisation_kind.items()
         if value
     ]
@@ -351,7 +365,7 @@ def _timeline(figures: KeyFigures) -> ChartData:
         (
             _("This period (%(label)s)") % {"label": period.label},
             period.start.isoformat(),
-            (period.end + timedelta(days=1)).isoformat(),
+            period.end.isoformat(),
             "period",
             period_dates(period.start, period.end),
         ),
@@ -364,8 +378,12 @@ def _timeline(figures: KeyFigures) -> ChartData:
                 title,
                 milestone.date.isoformat(),
                 milestone.date.isoformat(),
-                "expected" if milestone.expected else "reached",
-                _("%(date)s, expected") % {"date": when} if milestone.expected else when,
+                "reached"
+                if milestone.date <= period.end and not milestone.expected
+                else "expected",
+                when
+                if milestone.date <= period.end and not milestone.expected
+                else _("%(date)s, expected") % {"date": when},
             )
         )
     domain_end = max(line.end, period.end)

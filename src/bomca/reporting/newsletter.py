@@ -29,10 +29,10 @@ from bomca.reporting.charts import ChartData, charts_svg, number
 from bomca.reporting.infographics import (
     CountShown,
     day_span,
-    exact,
     month_year,
     period_charts,
     period_dates,
+    published,
 )
 from bomca.reporting.models import NewsletterIssue, NewsletterPicture
 from bomca.reporting.selectors import KeyFigures, key_figures
@@ -124,12 +124,12 @@ def picture_source(picture: NewsletterPicture) -> str:
 
 
 def newsletter_context(
-    issue: NewsletterIssue, *, figures: KeyFigures | None = None, count: CountShown = exact
+    issue: NewsletterIssue, *, figures: KeyFigures | None = None, count: CountShown = published
 ) -> dict[str, Any]:
     """Everything the template places, in the active language.
 
-    ``count`` shows counts of people as the reader may see them (``access.shown_count``);
-    the published issue and the command line print them exactly.
+    ``count`` shows counts of people as the reader may see them: ``access.shown_count`` for a
+    draft; for the published issue (and the command line) ``published``.
     """
     programme = issue.programme
     figures = figures or key_figures(programme=programme, period=issue.period)
@@ -182,6 +182,8 @@ def newsletter_context(
         "duration": f"{month_year(programme.start_date)} – {month_year(programme.end_date)}",
         "participants_total": number(people, language),
         "women_share": round(100 * women / people) if people and women is not None else None,
+        "training": figures.training.overall,
+        "training_improved": round(100 * (figures.training.overall.improved_share or 0)),
         "exchanges_across": sum(
             row.activities for row in figures.cooperation if row.across_borders
         ),
@@ -233,7 +235,7 @@ def newsletter_html(
     standalone: bool = True,
     for_print: bool = False,
     figures: KeyFigures | None = None,
-    count: CountShown = exact,
+    count: CountShown = published,
 ) -> str:
     """The issue as one HTML document; ``standalone`` inlines the stylesheet (file and PDF)."""
     with translation.override(language):
@@ -250,7 +252,7 @@ def newsletter_pdf(
     *,
     language: str,
     figures: KeyFigures | None = None,
-    count: CountShown = exact,
+    count: CountShown = published,
 ) -> bytes:
     """The issue as an A4 PDF."""
     from weasyprint import HTML

@@ -28,7 +28,7 @@ from bomca.reporting.forms import (
     PictureFormSet,
     RedraftForm,
 )
-from bomca.reporting.infographics import CountShown, exact
+from bomca.reporting.infographics import CountShown, published
 from bomca.reporting.models import IssueStatus, NewsletterIssue
 from bomca.reporting.newsletter import (
     FORMATS,
@@ -307,9 +307,10 @@ def narratives_redraft_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _count_for(request: HttpRequest, issue: NewsletterIssue) -> CountShown:
-    """Counts of people in a draft as the reader may see them; a published issue is exact."""
+    """Counts of people in a draft as the reader may see them; a published issue follows the
+    publication rule (exact, but "<5" for 1 to 4 people)."""
     if issue.status == IssueStatus.PUBLISHED:
-        return exact
+        return published
     countries = dict(Country.objects.values_list("code", "pk"))
     return access.count_shown_by_country(request.user, countries)
 

@@ -24,12 +24,17 @@ from bomca.core.periods import (
     parse_period,
     quarter_of,
 )
-from bomca.people.selectors import ParticipantTotals, participants_of_implemented
+from bomca.people.selectors import (
+    ParticipantTotals,
+    TrainingResults,
+    participants_of_implemented,
+    training_results_of_period,
+)
 from bomca.reference.models import Programme
 from bomca.reporting.models import NewsletterIssue
 
 #: Version of the JSON contract of ``KeyFigures.as_dict``; keys are added, never renamed.
-FIGURES_SCHEMA_VERSION = 2
+FIGURES_SCHEMA_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,7 @@ class KeyFigures:
     upcoming: UpcomingActivities = field(default_factory=UpcomingActivities)
     procurement: dict[str, Any] | None = None
     grants: dict[str, Any] | None = None
+    training: TrainingResults = field(default_factory=TrainingResults)
 
     @property
     def is_empty(self) -> bool:
@@ -117,6 +123,7 @@ class KeyFigures:
             },
             "procurement": self.procurement,
             "grants": self.grants,
+            "training_results": asdict(self.training),
         }
 
 
@@ -151,6 +158,7 @@ def key_figures(*, programme: Programme, period: Period) -> KeyFigures:
             if upcoming_period
             else UpcomingActivities()
         ),
+        training=training_results_of_period(programme=programme, period=period),
     )
 
 

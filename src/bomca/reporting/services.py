@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -26,6 +26,7 @@ from bomca.reporting.infographics import day_span, period_dates
 from bomca.reporting.models import (
     ComponentNarrative,
     Editorial,
+    IssueStatus,
     NewsletterIssue,
     NewsletterPicture,
 )
@@ -103,6 +104,19 @@ def newsletter_issue_create(
 ) -> NewsletterIssue:
     """A new issue with a narrative per component drafted from the period's activities."""
     period = issue_period(period_code)
+    if period.end < programme.start_date or period.start > programme.end_date:
+        raise ValidationError(
+            {
+                "period_code": _(
+                    "%(period)s is outside the programme, which runs from %(start)s to %(end)s."
+                )
+                % {
+                    "period": period.label,
+                    "start": programme.start_date.isoformat(),
+                    "end": programme.end_date.isoformat(),
+                }
+            }
+        )
     issue = NewsletterIssue(
         programme=programme,
         number=number,
@@ -135,6 +149,10 @@ def newsletter_issue_update(*, issue: NewsletterIssue, data: Mapping[str, Any]) 
         if field not in ISSUE_FIELDS:
             raise ApplicationError(_("%(field)s cannot be changed here.") % {"field": field})
         setattr(issue, field, value)
+    if issue.status == IssueStatus.PUBLISHED and issue.period_end >= timezone.localdate():
+        raise ValidationError(
+            {"status": _("An issue is published once its quarter is over, not before.")}
+        )
     issue.full_clean()
     issue.save()
     return issue

@@ -19,13 +19,14 @@ from bomca.accounts import access
 from bomca.accounts.access import AnyUser
 from bomca.accounts.models import AuditEventKind
 from bomca.accounts.services import audit_event_record
-from bomca.activities.models import ActivityType, Scope
-from bomca.activities.selectors import NO_HOST_COUNTRY
+from bomca.activities.models import Activity, ActivityType, Scope
+from bomca.activities.selectors import NO_HOST_COUNTRY, UpcomingActivities
 from bomca.core.errors import ApplicationError
 from bomca.core.http import HtmxHttpRequest
 from bomca.core.periods import Period, parse_period
 from bomca.core.spreadsheets import csv_stream, xlsx_bytes
 from bomca.people.models import Sex
+from bomca.people.selectors import ResultFigures
 from bomca.reference.models import Country, Programme
 from bomca.reference.selectors import component_list, programme_for_request
 from bomca.reporting.charts import ChartData, chart_png, chart_svg, charts_svg
@@ -198,7 +199,8 @@ def dashboard_view(request: HtmxHttpRequest) -> HttpResponse:
         "empty_charts": [chart for chart in charts if chart.is_empty],
         "chart_formats": list(CHART_FORMATS),
         "counts_rounded": access.counts_rounded_for(request.user),
-        "upcoming": figures.upcoming,
+        "upcoming": _visible_upcoming(request, figures),
+        "training": _training_rows(figures),
         "next_period_text": (
             period_dates(figures.next_period.start, figures.next_period.end)
             if figures.next_period
@@ -208,6 +210,48 @@ def dashboard_view(request: HtmxHttpRequest) -> HttpResponse:
     }
     template = "reporting/_dashboard.html" if request.htmx else "reporting/dashboard.html"
     return render(request, template, context)
+
+
+#: Results of groups smaller than this are not shown: a mean of one person is their score.
+MIN_GROUP = 5
+
+
+def _training_rows(figures: KeyFigures) -> list[tuple[str, ResultFigures]]:
+    """The period's training results: everyone, then by sex and by country, groups of 5+."""
+    training = figures.training
+    if training.overall.participants < MIN_GROUP:
+        return []
+    sexes = _choices(Sex)
+    countries = Country.objects.in_bulk(list(training.by_country), field_name="code")
+    names = {code: country.name for code, country in countries.items()}
+    rows = [(str(_("All participants")), training.overall)]
+    rows += [
+        (sexes.get(sex, sex), group)
+        for sex, group in training.by_sex.items()
+        if group.participants >= MIN_GROUP
+    ]
+    rows += [
+        (names.get(code, code), group)
+        for code, group in training.by_country.items()
+        if group.participants >= MIN_GROUP
+    ]
+    return rows
+
+
+def _visible_upcoming(request: HttpRequest, figures: KeyFigures) -> UpcomingActivities:
+    """Next quarter's planned activities that the user may open."""
+    codes = [row.code for row in figures.upcoming.capacity_building + figures.upcoming.management]
+    visible = set(
+        access.activities_visible_to(
+            request.user, Activity.objects.filter(code__in=codes)
+        ).values_list("code", flat=True)
+    )
+    return UpcomingActivities(
+        capacity_building=[
+            row for row in figures.upcoming.capacity_building if row.code in visible
+        ],
+        management=[row for row in figures.upcoming.management if row.code in visible],
+    )
 
 
 def chart_download_view(request: HttpRequest, name: str, file_format: str) -> HttpResponse:
@@ -243,7 +287,7 @@ def chart_download_view(request: HttpRequest, name: str, file_format: str) -> Ht
     else:
         content = xlsx_bytes(chart.title, columns, cells)
     response = HttpResponse(content, content_type=CHART_FORMATS[file_format])
-    filename = f"{programme.code}-{period.label}-{name}.{file_format}".replace("..", "_")
+    filename = f"{programme.code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}-{name}.{file_format}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "bomca.reference",
     "bomca.activities",
     "bomca.people",
+    "bomca.imports",
     "bomca.reporting",
 ]
 

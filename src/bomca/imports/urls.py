@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from bomca.imports import views
+
+app_name = "imports"
+urlpatterns = [
+    path(
+        "participants/<str:code>/",
+        views.participants_upload_view,
+        name="participants_upload",
+    ),
+    path("<int:pk>/", views.participants_preview_view, name="preview"),
+    path(
+        "templates/attendance-sheet.xlsx",
+        views.participants_template_view,
+        name="participants_template",
+    ),
+]

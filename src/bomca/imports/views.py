@@ -1,0 +1,202 @@
+"""The importer in the app: upload, preview with the mapping, import; and the blank template."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from bomca.accounts import access
+from bomca.activities.models import Activity
+from bomca.core.errors import ApplicationError
+from bomca.imports.forms import MappingForm, UploadForm
+from bomca.imports.models import ImportKind, ImportRun, RunStatus
+from bomca.imports.services import (
+    import_run_record,
+    participants_import,
+    template_mapping,
+    template_save,
+)
+from bomca.imports.templates_xlsx import participants_template_xlsx
+
+#: Uploaded files wait here between preview and import: under MEDIA_ROOT, never served.
+PENDING_DIR = "imports/pending"
+
+
+def _changeable_activity(request: HttpRequest, code: str) -> Activity:
+    activity = get_object_or_404(
+        access.activities_visible_to(request.user, Activity.objects.select_related("programme")),
+        code=code,
+    )
+    if not access.may_import_participants(request.user, activity):
+        raise PermissionDenied
+    return activity
+
+
+def participants_upload_view(request: HttpRequest, code: str) -> HttpResponse:
+    """Upload an attendance sheet for an activity; it is checked and previewed, not imported."""
+    activity = _changeable_activity(request, code)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            result = participants_import(
+                data=data,
+                filename=upload.name,
+                activity=activity,
+                template=form.cleaned_data["template"],
+                dry_run=True,
+            )
+        except ApplicationError as error:
+            form.add_error("file", error.message)
+        else:
+            run = import_run_record(
+                result=result,
+                data=data,
+                filename=upload.name,
+                activity=activity,
+                user=request.user,
+                request=request,
+            )
+            run.stored_file = default_storage.save(
+                f"{PENDING_DIR}/{uuid.uuid4().hex}.bin", ContentFile(data)
+            )
+            run.status = RunStatus.PREVIEWED
+            run.save(update_fields=["stored_file", "status", "updated_at"])
+            return redirect("imports:preview", pk=run.pk)
+    context = {"activity": activity, "form": form}
+    status = 422 if request.method == "POST" else 200
+    return render(request, "imports/upload.html", context, status=status)
+
+
+def _pending_run(request: HttpRequest, pk: int) -> tuple[ImportRun, Activity, bytes]:
+    run = get_object_or_404(ImportRun.objects.select_related("activity"), pk=pk)
+    if run.created_by_id != request.user.pk or run.activity is None:
+        raise Http404(_("There is no such import waiting for you."))
+    activity = _changeable_activity(request, run.activity.code)
+    if run.status != RunStatus.PREVIEWED or not run.stored_file:
+        raise Http404(_("This import is finished; upload the file again to import it again."))
+    with default_storage.open(run.stored_file, "rb") as handle:
+        data = handle.read()
+    return run, activity, data
+
+
+def participants_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the file holds and what importing it will do; change the mapping, then import."""
+    run, activity, data = _pending_run(request, pk)
+    sheet = request.POST.get("sheet") or run.sheet or None
+    header_row = run.header_row
+    mapping = {int(index): name for index, name in run.mapping.items()}
+    action = request.POST.get("action", "")
+    form: MappingForm | None = None
+    if request.method == "POST" and action == "cancel":
+        _finish(run, RunStatus.CANCELLED)
+        messages.info(request, _("The import was cancelled; nothing was imported."))
+        return redirect("activities:detail", code=activity.code)
+    if request.method == "POST":
+        current = participants_import(
+            data=data, filename=run.file_name, activity=activity, sheet=sheet, dry_run=True
+        )
+        form = MappingForm(request.POST, sheets=current.sheets, headers=current.headers)
+        if form.is_valid():
+            changed_sheet = form.cleaned_data["sheet"] != run.sheet
+            sheet = form.cleaned_data["sheet"]
+            header_row = None if changed_sheet else form.cleaned_data["header_row"]
+            mapping = {} if changed_sheet else form.mapping()
+    result = participants_import(
+        data=data,
+        filename=run.file_name,
+        activity=activity,
+        sheet=sheet,
+        header_row=header_row,
+        mapping=mapping or None,
+        dry_run=not (action == "import" and form is not None and form.is_valid()),
+    )
+    run.sheet, run.header_row = result.sheet, result.header_row
+    run.mapping = {str(index): name for index, name in result.mapping.items()}
+    run.rows, run.problems = result.rows, len(result.problems) + result.more_problems
+    run.save(update_fields=["sheet", "header_row", "mapping", "rows", "problems", "updated_at"])
+    if form is not None and form.is_valid() and form.cleaned_data["save_as"]:
+        try:
+            template_save(
+                kind=ImportKind.PARTICIPANTS,
+                name=form.cleaned_data["save_as"],
+                mapping=template_mapping(result.headers, result.mapping),
+                user=request.user,
+            )
+            messages.success(
+                request,
+                _("Mapping “%(name)s” saved for the next file.")
+                % {"name": form.cleaned_data["save_as"]},
+            )
+        except ValidationError as error:
+            form.add_error("save_as", error.messages)
+    if result.imported:
+        run.delete()  # the record of the import is the one made below
+        import_run_record(
+            result=result,
+            data=data,
+            filename=run.file_name,
+            activity=activity,
+            user=request.user,
+            request=request,
+        )
+        default_storage.delete(run.stored_file)
+        report = result.report
+        assert report is not None
+        messages.success(
+            request,
+            _(
+                "%(rows)s rows imported: %(created)s people added, %(updated)s updated, "
+                "%(matched)s already recorded; the counts by sex now come from the list."
+            )
+            % {
+                "rows": result.rows,
+                "created": report.participants_created,
+                "updated": report.participants_updated,
+                "matched": report.participants_matched,
+            },
+        )
+        return redirect("activities:detail", code=activity.code)
+    form = MappingForm(
+        initial={
+            "sheet": result.sheet,
+            "header_row": result.header_row or 1,
+            **{f"column_{index}": name for index, name in result.mapping.items()},
+        },
+        sheets=result.sheets,
+        headers=result.headers,
+    )
+    return render(
+        request,
+        "imports/preview.html",
+        {"run": run, "activity": activity, "result": result, "form": form},
+        status=422 if request.method == "POST" and result.problems else 200,
+    )
+
+
+def _finish(run: ImportRun, status: str) -> None:
+    if run.stored_file:
+        default_storage.delete(run.stored_file)
+    run.stored_file = ""
+    run.status = status
+    run.save(update_fields=["stored_file", "status", "updated_at"])
+
+
+def participants_template_view(request: HttpRequest) -> HttpResponse:
+    """A blank attendance sheet with drop-down lists, to fill in at the venue."""
+    if not access.may_record_activities(request.user):
+        raise PermissionDenied
+    response = HttpResponse(
+        participants_template_xlsx(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="attendance-sheet-template.xlsx"'
+    return response

@@ -1,0 +1,99 @@
+"""People pages: the participants a user may see, duplicates to merge, the trainers' pool."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from bomca.accounts import access
+from bomca.people.models import Attendance, AttendanceRole, Participant, Trainer
+from bomca.people.selectors import duplicate_groups
+from bomca.people.services import merge_plan, participants_merge
+
+PAGE_SIZE = 50
+
+
+def participant_list_view(request: HttpRequest) -> HttpResponse:
+    """Named participants in the user's reach; other roles are told they see counts only."""
+    visible = access.participants_visible_to(
+        request.user, Participant.objects.select_related("country", "organisation")
+    )
+    text = request.GET.get("q", "").strip()
+    if text:
+        visible = visible.filter(
+            Q(full_name__icontains=text) | Q(organisation_name__icontains=text)
+        )
+    visible = visible.annotate(activities=Count("attendances")).order_by("full_name", "pk")
+    page = Paginator(visible, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "text": text,
+        "may_see": access.may_see_personal_data(request.user),
+        "may_merge": access.may_merge_participants(request.user),
+    }
+    return render(request, "people/list.html", context)
+
+
+def duplicates_view(request: HttpRequest) -> HttpResponse:
+    """Likely duplicates (same name, country, organisation); a merge is shown before it is done."""
+    if not access.may_merge_participants(request.user):
+        raise PermissionDenied
+    groups = duplicate_groups(Participant.objects.all())
+    plan = None
+    if request.method == "POST":
+        ids = [int(value) for value in request.POST.getlist("participant") if value.isdigit()]
+        people = {record.pk: record for record in Participant.objects.filter(pk__in=ids)}
+        keep_id = int(request.POST.get("keep", "0") or 0)
+        keep = people.get(keep_id)
+        duplicates = [record for pk, record in people.items() if pk != keep_id]
+        if keep is None or not duplicates:
+            messages.error(request, _("Choose the record to keep and at least one duplicate."))
+            return redirect("people:duplicates")
+        try:
+            if request.POST.get("action") == "merge":
+                done = participants_merge(keep=keep, duplicates=duplicates)
+                messages.success(
+                    request,
+                    _("%(count)s records merged into %(name)s; %(moved)s attendances moved.")
+                    % {
+                        "count": len(done.duplicates),
+                        "name": keep.full_name,
+                        "moved": done.attendances_moved,
+                    },
+                )
+                return redirect("people:duplicates")
+            plan = merge_plan(keep=keep, duplicates=duplicates)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return render(request, "people/duplicates.html", {"groups": groups, "plan": plan})
+
+
+def trainer_list_view(request: HttpRequest) -> HttpResponse:
+    """The national trainers' pool, and whom each trained across borders."""
+    visible = access.participants_visible_to(request.user, Participant.objects.all())
+    trainers = Trainer.objects.select_related("participant", "home_country").filter(
+        participant__in=visible
+    )
+    delivered = (
+        Attendance.objects.filter(
+            participant__trainer__in=trainers,
+            role__in=[AttendanceRole.TRAINER, AttendanceRole.SPEAKER],
+        )
+        .values("participant_id", "activity__host_country__name_en", "activity__code")
+        .order_by("activity__start_date")
+    )
+    by_trainer: dict[int, list[Any]] = {}
+    for row in delivered:
+        by_trainer.setdefault(row["participant_id"], []).append(row)
+    context = {
+        "trainers": [(trainer, by_trainer.get(trainer.participant_id, [])) for trainer in trainers],
+        "may_see": access.may_see_personal_data(request.user),
+    }
+    return render(request, "people/trainers.html", context)
