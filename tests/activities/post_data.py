@@ -75,7 +75,11 @@ def resubmission(response: HttpResponse) -> dict[str, Any]:
     """What the browser posts back when the person saves the rendered form unchanged."""
     form, formset = response.context["form"], response.context["formset"]
     data: dict[str, Any] = {}
-    for bound in [*form, *formset.management_form]:
+    for bound in form:
+        data[bound.html_name] = _posted(bound.value())
+    if formset is None:  # counts come from the attendance list: no rows on the form
+        return data
+    for bound in formset.management_form:
         data[bound.html_name] = _posted(bound.value())
     for row in formset:
         for bound in row:

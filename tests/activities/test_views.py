@@ -10,7 +10,7 @@ from django.test import Client
 
 from bomca.activities.models import Activity
 from bomca.core.models import Source
-from bomca.people.models import ParticipantCount
+from bomca.people.models import Attendance, ParticipantCount
 from bomca.reference.models import Programme
 from tests.activities.post_data import (
     EMPTY_ROW,
@@ -255,7 +255,13 @@ def _edit(client: Client, code: str = SEED) -> HttpResponse:
     return client.get(f"/activities/{code}/edit/")
 
 
+def _counted_by_hand(code: str) -> None:
+    """The reference activities have synthetic attendance lists; drop one to type counts."""
+    Attendance.objects.filter(activity__code=code).delete()
+
+
 def test_the_edit_form_is_filled_in(alice_client: Client, bomca10: Programme):
+    _counted_by_hand(SEED)
     html = page(_edit(alice_client))
 
     assert html.by_id("id_title_en").attrs["value"].startswith("National workshop on investigating")
@@ -284,6 +290,7 @@ def _sources() -> list[tuple[str, int, str, bool]]:
 
 
 def test_unchanged_rows_keep_their_source(alice_client: Client, bomca10: Programme):
+    _counted_by_hand(SEED)
     before = _sources()
 
     alice_client.post(f"/activities/{SEED}/edit/", resubmission(_edit(alice_client)))
@@ -296,6 +303,7 @@ def test_unchanged_rows_keep_their_source(alice_client: Client, bomca10: Program
 
 
 def test_a_changed_row_becomes_recorded(alice_client: Client, bomca10: Programme):
+    _counted_by_hand(SEED)
     data = resubmission(_edit(alice_client))
     data["counts-0-male"] = "13"  # row 0 is the law-enforcement row
 
@@ -308,6 +316,7 @@ def test_a_changed_row_becomes_recorded(alice_client: Client, bomca10: Programme
 
 
 def test_a_refused_edit_changes_nothing(alice_client: Client, bomca10: Programme):
+    _counted_by_hand(SEED)
     data = resubmission(_edit(alice_client))
     data.update({"title_en": "Never saved", "end_date": "2023-04-01", "counts-0-male": "1"})
 
@@ -322,6 +331,7 @@ def test_a_refused_edit_changes_nothing(alice_client: Client, bomca10: Programme
 
 
 def test_a_removed_row_is_deleted(alice_client: Client, bomca10: Programme):
+    _counted_by_hand(SEED)
     data = resubmission(_edit(alice_client))
     data["counts-1-DELETE"] = "on"
 
@@ -333,6 +343,7 @@ def test_a_removed_row_is_deleted(alice_client: Client, bomca10: Programme):
 def test_a_repeated_row_is_named_by_its_number_in_the_table(
     alice_client: Client, bomca10: Programme
 ):
+    _counted_by_hand(SEED)
     data = resubmission(_edit(alice_client))
     data["counts-1-DELETE"] = "on"  # row 2 goes; row 3 repeats row 1
     repeat = count_row("KZ", "KZ-LAW-ENFORCEMENT", male=1)
@@ -344,3 +355,22 @@ def test_a_repeated_row_is_named_by_its_number_in_the_table(
     shown = page(response).text
     assert "Row 3 repeats the country and organisation of an earlier row." in shown
     assert "Row 2 repeats" not in shown  # row 2 is the one being removed
+
+
+def test_an_activity_with_an_attendance_list_takes_its_counts_from_the_list(
+    alice_client: Client, bomca10: Programme
+):
+    before = list(
+        ParticipantCount.objects.filter(activity__code=SEED).values_list("female", "male")
+    )
+    html = page(_edit(alice_client))
+    data = resubmission(_edit(alice_client))
+    data["title_en"] = "Renamed, counts untouched"
+
+    response = alice_client.post(f"/activities/{SEED}/edit/", data)
+
+    assert "counts by sex come from the list" in html.text
+    assert "id_counts-TOTAL_FORMS" not in str(_edit(alice_client).content)
+    assert response.status_code == 302
+    after = list(ParticipantCount.objects.filter(activity__code=SEED).values_list("female", "male"))
+    assert after == before

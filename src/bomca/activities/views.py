@@ -201,8 +201,13 @@ def activity_edit_view(request: HttpRequest, code: str) -> HttpResponse:
     form = ActivityForm(
         request.POST or None, instance=activity, programme=activity.programme, user=request.user
     )
-    formset = participant_count_formset(
-        request.POST or None, activity=activity, programme=activity.programme
+    # With an attendance list, the counts come from the list and are not typed in.
+    formset = (
+        None
+        if activity.attendances.exists()
+        else participant_count_formset(
+            request.POST or None, activity=activity, programme=activity.programme
+        )
     )
     if request.method == "POST" and _save(request, form, formset, activity=activity):
         messages.success(request, _("Activity %(code)s saved.") % {"code": activity.code})
@@ -213,33 +218,36 @@ def activity_edit_view(request: HttpRequest, code: str) -> HttpResponse:
 def _save(
     request: HttpRequest,
     form: ActivityForm,
-    formset: BaseParticipantCountFormSet,
+    formset: BaseParticipantCountFormSet | None,
     *,
     activity: Activity | None,
 ) -> bool:
     """Validate both forms and call the service; errors land on the forms, nothing half-saved."""
-    if not (form.is_valid() and formset.is_valid()):
+    if not (form.is_valid() and (formset is None or formset.is_valid())):
         return False
     if not access.may_change_activity(request.user, form.instance):
         form.add_error(None, _("You may record activities only in your components or countries."))
         return False
     try:
+        counts = formset.rows() if formset is not None else None
         if activity is None:
             saved = activity_create(
                 programme=form.instance.programme,
                 data=form.service_data(),
-                participant_counts=formset.rows(),
+                participant_counts=counts or [],
             )
         else:
             saved = activity_update(
-                activity=activity, data=form.service_data(), participant_counts=formset.rows()
+                activity=activity, data=form.service_data(), participant_counts=counts
             )
     except ValidationError as error:
         if hasattr(error, "error_dict") and set(error.error_dict) <= set(form.fields):
             for field, errors in error.error_dict.items():
                 form.add_error(field, errors)
-        else:
+        elif formset is not None:
             formset.add_non_form_errors(error.messages)
+        else:
+            form.add_error(None, error.messages)
         return False
     form.instance = saved
     return True
@@ -248,7 +256,7 @@ def _save(
 def _render_form(
     request: HttpRequest,
     form: ActivityForm,
-    formset: BaseParticipantCountFormSet,
+    formset: BaseParticipantCountFormSet | None,
     *,
     activity: Activity | None,
 ) -> HttpResponse:

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -134,6 +135,122 @@ def bulk_create_audited(model: type[M], records: Sequence[M]) -> list[M]:
             records, model, batch_size=500, custom_historical_attrs=_request_stamp()
         )
     )
+
+
+def bulk_insert_audited(model: type[M], records: Sequence[M], *, batch: int = 5000) -> None:
+    """Insert many new records and their history rows with one prepared statement each.
+
+    The fast path of large imports: what ``bulk_create_audited`` does, without the ORM's
+    per-row SQL assembly (which costs more than the database's own work at 100,000 rows).
+    Primary keys are given out before the insert and set on ``records``: on PostgreSQL from the
+    table's sequence, on SQLite after the largest key, which is safe because SQLite writes
+    under one lock for the whole transaction. Must run inside ``transaction.atomic``.
+    """
+    if not records:
+        return
+    assert transaction.get_connection().in_atomic_block, "bulk_insert_audited needs a transaction"
+    connection = transaction.get_connection()
+    opts = model._meta
+    table, pk = opts.db_table, opts.pk
+    assert pk is not None
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, pk.column, len(records)],
+            )
+            keys = [row[0] for row in cursor.fetchall()]
+        else:
+            cursor.execute(
+                f"SELECT COALESCE(MAX({connection.ops.quote_name(pk.column)}), 0) "  # noqa: S608
+                f"FROM {connection.ops.quote_name(table)}"
+            )
+            first = int(cursor.fetchone()[0]) + 1
+            keys = list(range(first, first + len(records)))
+        for record, key in zip(records, keys, strict=True):
+            setattr(record, pk.attname, key)
+        fields = list(opts.local_concrete_fields)
+        now = timezone.now()
+        converters = [_converter(field, connection, now) for field in fields]
+        rows = [[convert(record) for convert in converters] for record in records]
+        columns = [str(field.column) for field in fields]
+        _insert_many(cursor, connection, table, columns, rows, batch)
+        history = model.history.model  # type: ignore[attr-defined]
+        request = getattr(HistoricalRecords.context, "request", None)
+        user = getattr(request, "user", None)
+        stamp = {
+            **_request_stamp(),
+            "history_date": timezone.now(),
+            "history_change_reason": None,
+            "history_type": "+",
+            "history_user_id": user.pk if user is not None and user.is_authenticated else None,
+        }
+        by_column = {field.column: index for index, field in enumerate(fields)}
+        history_columns = [
+            str(field.column)
+            for field in history._meta.local_concrete_fields
+            if field.column != "history_id"
+        ]
+        history_fields = {field.column: field for field in history._meta.local_concrete_fields}
+        stamped = {
+            column: history_fields[column].get_db_prep_save(
+                stamp[history_fields[column].attname], connection
+            )
+            for column in history_columns
+            if column not in by_column
+        }
+        history_rows = [
+            [
+                row[by_column[column]] if column in by_column else stamped[column]
+                for column in history_columns
+            ]
+            for row in rows
+        ]
+        _insert_many(
+            cursor, connection, history._meta.db_table, history_columns, history_rows, batch
+        )
+
+
+#: Fields whose Python value is what the database driver takes, on every backend.
+_PLAIN_FIELDS = (
+    models.CharField,  # and TextField's siblings: SlugField, EmailField, URLField
+    models.TextField,
+    models.IntegerField,  # and the positive and small variants
+    models.BooleanField,
+    models.ForeignKey,
+)
+
+
+def _converter(field: Any, connection: Any, now: datetime) -> Callable[[Any], Any]:
+    """How to turn one record's value of ``field`` into a database value, cheaply: timestamps
+    of one insert share one moment; plain values pass as they are; the rest go through Django."""
+    if isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add):
+        stamp = field.get_db_prep_save(now, connection)
+
+        def timestamp(record: Any) -> Any:
+            setattr(record, field.attname, now)
+            return stamp
+
+        return timestamp
+    attname = field.attname
+    if isinstance(field, _PLAIN_FIELDS) and not isinstance(field, models.JSONField):
+        return lambda record: getattr(record, attname)
+    return lambda record: field.get_db_prep_save(getattr(record, attname), connection)
+
+
+def _insert_many(
+    cursor: Any,
+    connection: Any,
+    table: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    batch: int,
+) -> None:
+    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+    placeholders = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) VALUES ({placeholders})"  # noqa: S608
+    for start in range(0, len(rows), batch):
+        cursor.executemany(sql, rows[start : start + batch])
 
 
 def bulk_update_audited(model: type[M], records: Sequence[M], fields: Sequence[str]) -> None:

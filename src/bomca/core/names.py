@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Latin letters that look like Cyrillic ones, and back.
 _LATIN_TO_CYRILLIC = str.maketrans("aceopxykmhtb", "асеорхукмнтв")
@@ -22,6 +23,7 @@ _NOT_LETTER = re.compile(r"[^\w\s-]")
 _SPACES = re.compile(r"[\s_-]+")
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """``name`` case-folded, ё as е, punctuation dropped, spaces collapsed, and each word's
     look-alike letters written in the alphabet that most of the word uses."""

@@ -26,6 +26,7 @@ import codecs
 import csv
 import functools
 import io
+import math
 import re
 import time as clock
 import zipfile
@@ -149,7 +150,8 @@ def workbook_read(
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".removesuffix(".0")
+    """``size`` in MB, rounded up to a tenth, so that a file just over the limit is not "20 MB"."""
+    return f"{math.ceil(size * 10 / (1024 * 1024)) / 10:.1f}".removesuffix(".0")
 
 
 def _thousands(number: int) -> str:
@@ -415,8 +417,9 @@ _CHUNK = 1024 * 1024
 # Only the rare far cells are looked at: a two- or three-letter column, or a six- or seven-digit
 # row. Every other cell lies within A1:Z99999, which is small enough. The last group is "/" for
 # a self-closing (styled but empty) cell, which calamine does not place in the rectangle.
-_XLSX_WIDE_CELL = re.compile(rb'\sr="([A-Z]{2,3})([0-9]{1,7})"[^>]*?(/?)>')
-_XLSX_FAR_CELL = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{6,7})"[^>]*?(/?)>')
+# The patterns start with the literal r=" (not with whitespace) so that re can skip ahead fast.
+_XLSX_WIDE_CELL = re.compile(rb'r="([A-Z]{2,3})([0-9]{1,7})"[^>]*?(/?)>')
+_XLSX_FAR_CELL = re.compile(rb'r="([A-Z]{1,3})([0-9]{6,7})"[^>]*?(/?)>')
 _XLSX_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="([0-9]{1,7})"')
 _NARROW_COLUMNS = 26
 _NEAR_ROWS = 99_999
@@ -693,11 +696,14 @@ def _delimiter_detect(text: str, filename: str) -> tuple[str, bool]:
     first = text[:64].partition("\n")[0].rstrip("\r")
     if directive := _SEP_DIRECTIVE.match(first):
         return directive[1], True
-    lines = text[:65536].splitlines()[:50]
+    lines = text[:65536].splitlines()
     if len(text) > 65536 and len(lines) > 1:
         lines.pop()  # cut off in the middle
+    lines = lines[:50]
     try:
-        sniffed = csv.Sniffer().sniff("\n".join(lines), delimiters=_DELIMITERS).delimiter
+        # A small sample: the Sniffer's regexes can take quadratic time on long text.
+        sample = "\n".join(lines[:20])[:8192]
+        sniffed = csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
     except csv.Error:
         sniffed = ""
     preferred = "\t" if _extension(filename) in (".tsv", ".tab", ".txt") else ","
@@ -713,7 +719,7 @@ def _delimiter_score(lines: list[str], delimiter: str) -> tuple[float, int]:
         widths = [
             len(record)
             for record in csv.reader(lines, delimiter=delimiter)
-            if any(value.strip() for value in record)
+            if record  # a row of empty fields counts: Excel writes every delimiter
         ]
     except csv.Error:
         return 0.0, 0
@@ -781,6 +787,7 @@ NOTE_HEADERS: tuple[str, ...] = (
 
 _HEADER_NUMBERING = re.compile(r"^\s*\d{1,3}\s*[.)]\s*(?=\D)")  # "1. ФИО", "2) Sex"
 _HEADER_PUNCTUATION = re.compile(r"[\W_]+")
+_NUMBERING_SIGNS = re.compile(r"^\s*[№#]+[\s.]*$")
 
 # (field, ((synonym, synonym without spaces), ...)) for every field
 _SynonymIndex = tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
@@ -843,7 +850,8 @@ def _is_note_header(cell: Cell) -> bool:
     text = normalise_header(cell)
     if text:
         return text in _NOTE_KEYS
-    return isinstance(cell, str) and bool(cell.strip())  # "№", "#": numbering signs only
+    # "№" or "#" alone; not any punctuation, or a row of dashes would look like a header
+    return isinstance(cell, str) and _NUMBERING_SIGNS.match(cell) is not None
 
 
 def _columns_match(header: Sequence[Cell], index: _SynonymIndex) -> dict[int, str]:
@@ -1226,7 +1234,7 @@ def _this_year() -> int:
 
 
 @functools.lru_cache(maxsize=1)
-def _year_in_hour(hour: int) -> int:
+def _year_in_hour(hour: int) -> int:  # the hour is the cache key
     return timezone.localdate().year
 
 

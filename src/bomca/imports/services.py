@@ -12,6 +12,7 @@ transaction that is rolled back, so what it announces is exactly what an import 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -315,6 +316,18 @@ def _rows(
     columns = {name: index for index, name in result.mapping.items()}
     headings = result.headers
     default_country = activity.host_country
+    # Excel keeps 85% as 0.85: a column of numbers within 0–1 is read as fractions throughout,
+    # so that its 100% (stored as 1) is not taken for 1 point.
+    score_parsers = {
+        name: functools.partial(
+            reading.parse_score,
+            fraction=name in columns
+            and reading.scores_are_fractions(
+                row[columns[name]] for row in rows[header_index + 1 :] if columns[name] < len(row)
+            ),
+        )
+        for name in ("pre_test", "post_test")
+    }
     parsed: list[tuple[int, PersonInput, AttendanceInput]] = []
     total = len(rows) - header_index - 1
     for offset, row in enumerate(rows[header_index + 1 :], start=1):
@@ -384,8 +397,8 @@ def _rows(
             "email": email,
             "phone": _text(cell("phone"))[:40],
         }
-        pre_test = parse("pre_test", reading.parse_score)
-        post_test = parse("post_test", reading.parse_score)
+        pre_test = parse("pre_test", score_parsers["pre_test"])
+        post_test = parse("post_test", score_parsers["post_test"])
         attendance = AttendanceInput(
             role=parse("role", reading.parse_role) or AttendanceRole.PARTICIPANT,
             days_attended=parse("days_attended", reading.parse_int),

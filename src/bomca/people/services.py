@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from bomca.activities.models import Activity
-from bomca.core.history import bulk_create_audited, bulk_update_audited
+from bomca.core.history import bulk_create_audited, bulk_insert_audited, bulk_update_audited
 from bomca.core.models import Source
 from bomca.core.names import name_key
 from bomca.people.models import (
@@ -106,7 +107,7 @@ class PersonInput:
     email: str = ""
     phone: str = ""
 
-    @property
+    @cached_property
     def key(self) -> tuple[str, int, int | None, str]:
         """What makes two rows the same person: name, country and organisation."""
         return (
@@ -222,7 +223,7 @@ def attendance_list_save(
             if filled and participant.pk is not None:
                 updated.setdefault(participant.pk, (participant, set()))[1].update(filled)
         people.append(participant)
-    bulk_create_audited(Participant, created)
+    bulk_insert_audited(Participant, created)
     fields = sorted({name for _record, names in updated.values() for name in names})
     bulk_update_audited(Participant, [record for record, _names in updated.values()], fields)
     report.participants_created = len(created)
@@ -256,7 +257,7 @@ def attendance_list_save(
         if changed:
             changed_attendances.append(record)
             changed_fields.update(changed)
-    bulk_create_audited(Attendance, new_attendances)
+    bulk_insert_audited(Attendance, new_attendances)
     bulk_update_audited(Attendance, changed_attendances, sorted(changed_fields))
     report.attendances_created = len(new_attendances)
     report.attendances_updated = len(changed_attendances)
