@@ -302,6 +302,45 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_people(args: argparse.Namespace) -> int:
+    """Data-subject requests: export everything held on a participant, or erase it."""
+    from bomca.accounts.models import AuditEventKind
+    from bomca.accounts.services import audit_event_record
+    from bomca.core.errors import ApplicationError
+    from bomca.people.models import Participant
+    from bomca.people.services import participant_erase, participant_export
+
+    participant = (
+        Participant.objects.select_related("country", "organisation").filter(pk=args.id).first()
+    )
+    if participant is None:
+        raise ApplicationError(f"There is no participant #{args.id}.")
+    if args.action == "export-subject":
+        content = json.dumps(participant_export(participant), indent=2, ensure_ascii=False)
+        if args.output:
+            _write_atomically(args.output, (content + "\n").encode("utf-8"))
+            args.output.chmod(0o600)
+            print(f"Participant #{participant.pk}: data written to {args.output}.")
+        else:
+            print(content)
+        audit_event_record(
+            kind=AuditEventKind.EXPORT,
+            detail={"what": "data-subject export", "participant": participant.pk},
+        )
+        return 0
+    if not args.yes:
+        raise ApplicationError(
+            f"Erasing participant #{participant.pk} cannot be undone; run again with --yes."
+        )
+    participant_erase(participant)
+    audit_event_record(kind=AuditEventKind.ERASURE, detail={"participant": participant.pk})
+    print(
+        f"Participant #{participant.pk}: personal data erased from the record and its history; "
+        "attendance and counts kept."
+    )
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     """Write a backup (database, uploaded files, checksums) to one ZIP file."""
     from bomca.backup import backup_create
@@ -359,6 +398,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "figures": cmd_figures,
     "newsletter": cmd_newsletter,
     "import": cmd_import,
+    "people": cmd_people,
     "backup": cmd_backup,
     "restore": cmd_restore,
     "manage": cmd_manage,
@@ -442,6 +482,17 @@ def build_parser() -> argparse.ArgumentParser:
             )
             command.add_argument(
                 "--dry-run", action="store_true", help="check and report, write nothing"
+            )
+        elif name == "people":
+            command.add_argument(
+                "action", choices=("export-subject", "erase"), help="the data-subject request"
+            )
+            command.add_argument("--id", type=int, required=True, help="the participant's number")
+            command.add_argument(
+                "-o", "--output", type=Path, help="export-subject: write the JSON to this file"
+            )
+            command.add_argument(
+                "--yes", action="store_true", help="erase: confirm that it cannot be undone"
             )
         elif name == "backup":
             command.add_argument(

@@ -47,8 +47,9 @@ def test_key_figures_have_exactly_the_documented_keys(bomca10):
         "upcoming",
         "procurement",
         "grants",
+        "training_results",
     }
-    assert figures["schema_version"] == FIGURES_SCHEMA_VERSION
+    assert figures["schema_version"] == FIGURES_SCHEMA_VERSION == 3
     assert set(figures["programme"]) == {"code", "name", "acronym"}
     assert figures["programme"]["code"] == "BOMCA10"
     assert figures["period"] == {"label": "2023Q2", "start": "2023-04-01", "end": "2023-06-30"}

@@ -455,3 +455,81 @@ def participants_merge(*, keep: Participant, duplicates: Sequence[Participant]) 
     for activity in Activity.objects.filter(pk__in=activities):
         participant_counts_from_list(activity=activity)
     return plan
+
+
+# --- data-subject requests -------------------------------------------------------------------
+
+#: The personal fields of a participant: what an export shows and an erasure clears.
+PERSONAL_FIELDS = ("full_name", "year_of_birth", "position", "email", "phone", "organisation_name")
+
+
+def participant_export(participant: Participant) -> dict[str, object]:
+    """Everything the system holds on one person, for a data-subject access request."""
+    return {
+        "participant": {
+            "id": participant.pk,
+            "full_name": participant.full_name,
+            "sex": participant.sex,
+            "year_of_birth": participant.year_of_birth,
+            "country": participant.country.code,
+            "organisation": participant.organisation.name_en if participant.organisation else None,
+            "organisation_as_written": participant.organisation_name,
+            "position": participant.position,
+            "email": participant.email,
+            "phone": participant.phone,
+            "source": participant.source,
+            "recorded": participant.created_at.isoformat(),
+        },
+        "national_trainer": (
+            {
+                "home_country": participant.trainer.home_country.code,
+                "topics": participant.trainer.topics,
+            }
+            if hasattr(participant, "trainer")
+            else None
+        ),
+        "attendance": [
+            {
+                "activity": attendance.activity.code,
+                "title": attendance.activity.title_en,
+                "dates": f"{attendance.activity.start_date}..{attendance.activity.end_date}",
+                "role": attendance.role,
+                "days_attended": attendance.days_attended,
+                "completed": attendance.completed,
+                "pre_test": str(attendance.pre_test) if attendance.pre_test is not None else None,
+                "post_test": str(attendance.post_test)
+                if attendance.post_test is not None
+                else None,
+                "satisfaction": attendance.satisfaction,
+            }
+            for attendance in participant.attendances.select_related("activity").order_by(
+                "activity__start_date"
+            )
+        ],
+        "history_entries": participant.history.count(),
+    }
+
+
+@transaction.atomic
+def participant_erase(participant: Participant) -> None:
+    """Erase a person's personal data, now and in the history, keeping what the counts need.
+
+    Sex, country, organisation and attendance stay (so every figure is unchanged); the name
+    becomes "Erased participant #id" and contacts, year of birth and position are cleared, in
+    the record and in each of its history rows. The caller logs the erasure (who, when, which
+    id) in the security log; the log never holds the erased data.
+    """
+    blank = {
+        "full_name": str(_("Erased participant #%(id)s") % {"id": participant.pk}),
+        "name_key": "",
+        "year_of_birth": None,
+        "position": "",
+        "email": "",
+        "phone": "",
+        "organisation_name": "",
+    }
+    participant.history.all().update(**blank)
+    Participant.objects.filter(pk=participant.pk).update(**blank)
+    if hasattr(participant, "trainer"):
+        Trainer.objects.filter(pk=participant.trainer.pk).update(topics="")
+        Trainer.history.filter(participant_id=participant.pk).update(topics="")

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bomca.accounts import access
+from bomca.accounts.models import AuditEventKind
+from bomca.accounts.services import audit_event_record
+from bomca.core.spreadsheets import Cell, csv_stream, xlsx_bytes
 from bomca.people.models import Attendance, AttendanceRole, Participant, Trainer
 from bomca.people.selectors import duplicate_groups
 from bomca.people.services import merge_plan, participants_merge
@@ -39,6 +50,72 @@ def participant_list_view(request: HttpRequest) -> HttpResponse:
         "may_merge": access.may_merge_participants(request.user),
     }
     return render(request, "people/list.html", context)
+
+
+EXPORT_FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def participant_export_view(request: HttpRequest, file_format: str) -> HttpResponseBase:
+    """The participants the user may see as CSV or XLSX; contacts and year of birth only when
+    asked for (``?personal=1``) — the export says which; logged without names."""
+    if file_format not in EXPORT_FORMATS:
+        raise Http404(_("Unknown export format."))
+    if not access.may_see_personal_data(request.user):
+        raise PermissionDenied
+    personal = request.GET.get("personal") == "1"
+    people = (
+        access.participants_visible_to(
+            request.user, Participant.objects.select_related("country", "organisation")
+        )
+        .annotate(activities=Count("attendances"))
+        .order_by("country__code", "full_name", "pk")
+    )
+    header = [
+        _("Number"),
+        _("Name"),
+        _("Sex"),
+        _("Country"),
+        _("Organisation"),
+        _("Position or rank"),
+        _("Activities"),
+    ]
+    if personal:
+        header += [_("Year of birth"), _("E-mail"), _("Phone")]
+
+    def rows() -> Iterator[list[Cell]]:
+        for person in people.iterator(chunk_size=2000):
+            row: list[Cell] = [
+                person.pk,
+                person.full_name,
+                person.get_sex_display(),
+                person.country.code,
+                person.organisation_label,
+                person.position,
+                person.activities,
+            ]
+            if personal:
+                row += [person.year_of_birth, person.email, person.phone]
+            yield row
+
+    audit_event_record(
+        kind=AuditEventKind.EXPORT,
+        request=request,
+        detail={"what": "participants", "format": file_format, "personal": personal},
+    )
+    name = f"participants-{timezone.localdate():%Y%m%d}.{file_format}"
+    if file_format == "csv":
+        response: HttpResponseBase = StreamingHttpResponse(
+            csv_stream(header, rows()), content_type=EXPORT_FORMATS["csv"]
+        )
+    else:
+        response = HttpResponse(
+            xlsx_bytes(str(_("Participants")), header, rows()), content_type=EXPORT_FORMATS["xlsx"]
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def duplicates_view(request: HttpRequest) -> HttpResponse:
