@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -15,6 +17,7 @@ from django.utils.translation import gettext as _
 from bomca.accounts import access
 from bomca.activities.models import Activity
 from bomca.core.errors import ApplicationError
+from bomca.core.uploads import upload_too_large
 from bomca.imports.forms import MappingForm, UploadForm
 from bomca.imports.models import ImportKind, ImportRun, RunStatus
 from bomca.imports.services import (
@@ -43,7 +46,16 @@ def participants_upload_view(request: HttpRequest, code: str) -> HttpResponse:
     """Upload an attendance sheet for an activity; it is checked and previewed, not imported."""
     activity = _changeable_activity(request, code)
     form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and upload_too_large(request):
+        form = UploadForm(request.POST)
+        form.is_valid()
+        form.errors.pop("file", None)
+        form.add_error(
+            "file",
+            _("The file is larger than %(size)s MB; split it or remove pictures.")
+            % {"size": math.ceil(settings.MAX_UPLOAD_BYTES / (1024 * 1024))},
+        )
+    elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:

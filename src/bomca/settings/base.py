@@ -173,6 +173,13 @@ STORAGES = {
 # Static files are served from the installed package; no collectstatic step to forget.
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploads (attendance sheets, pictures) are cut off while they arrive beyond this size.
+MAX_UPLOAD_BYTES = 25 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "bomca.core.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Sessions end after SESSION_IDLE_MINUTES without a request, and when the browser closes.
 SESSION_COOKIE_AGE = int(env_str("SESSION_IDLE_MINUTES", "240")) * 60
