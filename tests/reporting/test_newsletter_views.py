@@ -332,7 +332,10 @@ def test_the_edit_form_saves_editorials_narratives_and_pictures(
     picture = issue6.pictures.order_by("order").last()
     assert picture.caption_en == "Synthetic picture"
     assert picture.image.name.endswith(".png")
-    assert (media / picture.image.name).read_bytes() == _png()
+    stored = Image.open(io.BytesIO((media / picture.image.name).read_bytes()))
+    uploaded = Image.open(io.BytesIO(_png()))
+    assert (stored.format, stored.size) == ("PNG", uploaded.size)
+    assert stored.convert("RGB").tobytes() == uploaded.convert("RGB").tobytes()
     history = _snapshot(issue6)["history"]
     assert all(now > then for now, then in zip(history, before["history"], strict=True))
     assert issue6.history.first().history_user == personas["pm"]
@@ -566,3 +569,23 @@ def test_a_draft_issue_shows_the_coordinator_no_exact_small_count_of_another_cou
 def _svg_texts(content: bytes) -> list[str]:
     root = ET.fromstring(content)  # noqa: S314 - our own renderer's output
     return ["".join(element.itertext()) for element in root.iter(f"{SVG}text")]
+
+
+def test_an_uploaded_photo_loses_its_metadata_and_is_scaled_down(
+    pm_client: Client, issue6: NewsletterIssue, media
+):
+    photo = Image.new("RGB", (3000, 1500), "#2f7f86")
+    exif = Image.Exif()
+    exif[0x010F] = "Synthetic camera maker"  # Make
+    buffer = io.BytesIO()
+    photo.save(buffer, format="JPEG", exif=exif)
+    data = _edit_data(pm_client, issue6)
+    data["pictures-0-image"] = SimpleUploadedFile("photo.jpg", buffer.getvalue(), "image/jpeg")
+
+    response = pm_client.post(f"/newsletters/{issue6.pk}/edit/", data)
+
+    assert response.status_code == 302
+    picture = issue6.pictures.order_by("order").first()
+    stored = Image.open(io.BytesIO((media / picture.image.name).read_bytes()))
+    assert stored.size == (2000, 1000)
+    assert dict(stored.getexif()) == {}

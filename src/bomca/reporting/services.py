@@ -7,13 +7,14 @@ from io import BytesIO
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from bomca.activities.models import Activity, ActivityType
 from bomca.activities.selectors import implemented_in
@@ -293,6 +294,25 @@ def picture_check(upload: UploadedFile) -> str:
     return PICTURE_FORMATS[kind]
 
 
+#: Pictures are stored at most this many pixels on their longer side (print at ~17 cm, 300 dpi).
+PICTURE_MAX_SIDE = 2000
+
+
+def picture_clean(upload: UploadedFile, suffix: str) -> bytes:
+    """The picture re-encoded: turned upright, at most PICTURE_MAX_SIDE pixels, and without
+    its metadata (a camera's EXIF can hold the place it was taken and the device)."""
+    with Image.open(BytesIO(upload.read())) as picture:
+        upright = ImageOps.exif_transpose(picture)
+        upright.thumbnail((PICTURE_MAX_SIDE, PICTURE_MAX_SIDE))
+        output = BytesIO()
+        if suffix == ".png":
+            upright.save(output, format="PNG", optimize=True)
+        else:
+            upright.convert("RGB").save(output, format="JPEG", quality=88, optimize=True)
+    upload.seek(0)
+    return output.getvalue()
+
+
 @transaction.atomic
 def picture_save(
     *,
@@ -308,8 +328,7 @@ def picture_save(
     picture.caption_en, picture.caption_ru, picture.order = caption_en, caption_ru, order
     if upload is not None:
         suffix = picture_check(upload)
-        upload.name = f"picture{suffix}"
-        picture.image = upload
+        picture.image = ContentFile(picture_clean(upload, suffix), name=f"picture{suffix}")
     picture.full_clean()
     picture.save()
     return picture
