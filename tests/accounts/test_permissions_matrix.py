@@ -55,9 +55,20 @@ page                     pm    admin super me    c2lead tjcoord proc  grants com
 /newsletters/N6/preview/ru/ 200 200  200   200   200    200     200   200    200   200   200   login
 /newsletters/ND/preview/en/ 200 200  200   200   200    200     200   200    200   404   200   login
 /newsletters/N6/download/en.html 200 200 200 200 200   200     200   200    200   200   200   login
+/people/                 200   200   200   200   200    200     200   200    200   200   200   login
+/people/duplicates/      200   200   200   200   403    403     403   403    403   403   403   login
+/people/trainers/        200   200   200   200   200    200     200   200    200   200   200   login
+/imports/participants/TJ/  200 200   200   200   403    200     403   403    403   403   403   login
+/imports/participants/KG/  200 200   200   200   200    404     403   403    403   403   403   login
+/imports/participants/RKG/ 200 200   200   200   200    403     403   403    403   403   403   login
+/imports/templates/attendance-sheet.xlsx 200 200 200 200 200 200 403 403 403 403   403   login
 /accounts/audit/         403   200   200   403   403    403     403   403    403   403   403   login
 /admin/                  admin 200   200   admin admin  admin   admin admin  admin admin admin admin
 """
+
+
+#: Where a URL holds an activity's code: /activities/<code>/..., /imports/participants/<code>/.
+_CODE_PART = {"activities": 2, "imports": 3}
 
 
 def _policy() -> dict[str, dict[str, str]]:
@@ -67,8 +78,9 @@ def _policy() -> dict[str, dict[str, str]]:
     table: dict[str, dict[str, str]] = {persona: {} for persona in header[1:]}
     for url, *outcomes in rows:
         parts = url.split("/")
+        at = _CODE_PART.get(parts[1], 2)
         url = "/".join(
-            codes.get(part, part) if index == 2 else part for index, part in enumerate(parts)
+            codes.get(part, part) if index == at else part for index, part in enumerate(parts)
         )
         for persona, outcome in zip(header[1:], outcomes, strict=True):
             table[persona][url] = outcome
@@ -110,6 +122,16 @@ def test_every_role_gets_what_the_policy_table_says_on_every_page(
 
 def test_the_policy_table_has_a_column_for_every_persona(personas: dict[str, User]):
     assert set(_policy()) == {*personas, "anon"}
+
+
+def test_the_policy_table_fills_in_the_activity_codes_of_activity_and_import_pages():
+    urls = set(_policy()["pm"])
+
+    assert f"/activities/{TJ}/edit/" in urls
+    assert f"/imports/participants/{TJ}/" in urls
+    assert f"/imports/participants/{RKG}/" in urls
+    assert "/imports/templates/attendance-sheet.xlsx" in urls
+    assert not [url for url in urls if "/TJ/" in url or "/KG/" in url or "/RKG/" in url]
 
 
 # Posting what one may not

@@ -25,9 +25,7 @@ def test_an_upload_past_the_limit_is_refused_with_its_size_and_nothing_is_kept(
 
 
 def test_an_upload_under_the_limit_goes_through(alice_client: Client, bomca10: Programme):
-    sheet = SimpleUploadedFile(
-        "list.csv", "Full name;Sex\nSynthetic Person One;F\n".encode(), "text/csv"
-    )
+    sheet = SimpleUploadedFile("list.csv", b"Full name;Sex\nSynthetic Person One;F\n", "text/csv")
 
     response = alice_client.post("/imports/participants/C4-UZ-2023-025/", {"file": sheet})
 

@@ -116,11 +116,20 @@ def parse_period(text: str) -> Period:
     return _parse_single(cleaned)
 
 
-#: Years a period may name: wide enough for any programme, narrow enough for date arithmetic.
+#: Years a typed period may name: wide enough for any programme, and far from the ends of the
+#: calendar, so that the next quarter or a chart's axis of any such period is still a date.
 FIRST_YEAR, LAST_YEAR = 1900, 2200
 
 
 def _check_year(year: int) -> None:
+    if year < 1:
+        raise PeriodError(
+            _("Year %(year)04d does not exist; years start at 0001.") % {"year": year}
+        )
+
+
+def _check_typed_year(year: int) -> None:
+    _check_year(year)
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise PeriodError(
             _("Year %(year)s is out of range; periods run from %(first)s to %(last)s.")
@@ -129,8 +138,8 @@ def _check_year(year: int) -> None:
 
 
 def _parse_single(text: str) -> Period:
-    if match := _YEAR.match(text) or _MONTH.match(text) or _DAY.match(text):
-        _check_year(int(match[1]))
+    if match := _YEAR.match(text) or _MONTH.match(text) or _DAY.match(text) or _QUARTER.match(text):
+        _check_typed_year(int(match[1]))
     if match := _QUARTER.match(text):
         year, number = int(match[1]), int(match[2])
         if not 1 <= number <= 4:

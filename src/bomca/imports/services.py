@@ -135,9 +135,7 @@ def participants_import(
     chosen = chosen or _best_sheet(sheets)
     rows = chosen.rows
     header_index = (
-        header_row - 1
-        if header_row
-        else reading.header_row_detect(rows, reading.PARTICIPANT_FIELDS)
+        header_row - 1 if header_row else reading.header_row_detect(rows, _fields_with(template))
     )
     result = ImportResult(
         sheets=[item.name for item in sheets],
@@ -195,6 +193,16 @@ def participants_import(
         return result
     result.imported = not dry_run
     return result
+
+
+def _fields_with(template: ImportTemplate | None) -> dict[str, tuple[str, ...]]:
+    """The heading synonyms, plus the headings a saved mapping was made from."""
+    fields = dict(reading.PARTICIPANT_FIELDS)
+    if template is not None:
+        for heading, name in template.mapping.items():
+            if name in fields:
+                fields[name] = (*fields[name], heading)
+    return fields
 
 
 def _best_sheet(sheets: Sequence[reading.Sheet]) -> reading.Sheet:
@@ -316,6 +324,7 @@ def _rows(
     columns = {name: index for index, name in result.mapping.items()}
     headings = result.headers
     default_country = activity.host_country
+    duration = (activity.end_date - activity.start_date).days + 1
     # Excel keeps 85% as 0.85: a column of numbers within 0–1 is read as fractions throughout,
     # so that its 100% (stored as 1) is not taken for 1 point.
     score_parsers = {
@@ -407,6 +416,15 @@ def _rows(
             post_test=Decimal(str(round(post_test, 2))) if post_test is not None else None,
             satisfaction=parse("satisfaction", reading.parse_satisfaction),
         )
+        if attendance.days_attended is not None and attendance.days_attended > duration:
+            problems.append(
+                Problem(
+                    row=number,
+                    column=headings[columns["days_attended"]],
+                    message=_("The activity lasted %(days)s days; fewer were attended.")
+                    % {"days": duration},
+                )
+            )
         if problems:
             _add_problems(result, problems)
             continue

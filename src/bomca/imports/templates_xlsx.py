@@ -70,8 +70,18 @@ def participants_template_xlsx() -> bytes:
             type="whole", operator="between", formula1="1930", formula2="2015", allow_blank=True
         ),
     )
-    countries = ",".join(Country.objects.order_by("name_en").values_list("name_en", flat=True))
-    validate("D", DataValidation(type="list", formula1=f'"{countries}"', allow_blank=True))
+    # The countries live on a hidden sheet: an inline list is capped at 255 characters by Excel.
+    lists = workbook.create_sheet("Lists")
+    names = list(Country.objects.order_by("name_en").values_list("name_en", flat=True))
+    for name in names:
+        lists.append([name])
+    lists.sheet_state = "hidden"
+    validate(
+        "D",
+        DataValidation(
+            type="list", formula1=f"Lists!$A$1:$A${max(len(names), 1)}", allow_blank=True
+        ),
+    )
     validate(
         "I",
         DataValidation(

@@ -152,7 +152,8 @@ def duplicate_groups(participants: QuerySet[Participant]) -> list[list[Any]]:
     """Groups of records that are likely one person: the same name key, country and
     organisation (or organisation as written), with years of birth that do not contradict."""
     keys = (
-        participants.values("name_key", "country_id", "organisation_id")
+        participants.exclude(name_key="")  # erased people are nobody's duplicate
+        .values("name_key", "country_id", "organisation_id", "organisation_name")
         .annotate(n=Count("id"))
         .filter(n__gt=1)
         .order_by("name_key")
@@ -164,6 +165,7 @@ def duplicate_groups(participants: QuerySet[Participant]) -> list[list[Any]]:
                 name_key=key["name_key"],
                 country_id=key["country_id"],
                 organisation_id=key["organisation_id"],
+                organisation_name=key["organisation_name"],
             )
             .select_related("country", "organisation")
             .annotate(activities=Count("attendances"))

@@ -277,6 +277,15 @@ def attendance_list_save(
                 report.attendances_removed += 1
     if report.changed:
         participant_counts_from_list(activity=activity, source=source)
+    # A person whose sex the list told us is counted anew in their other activities too.
+    resexed = [pk for pk, (_record, names) in updated.items() if "sex" in names]
+    if resexed:
+        for other in (
+            Activity.objects.filter(attendances__participant_id__in=resexed)
+            .exclude(pk=activity.pk)
+            .distinct()
+        ):
+            participant_counts_from_list(activity=other, source=source)
     return report
 
 
@@ -364,13 +373,30 @@ def participant_counts_from_list(
         cell[sex] += 1
     countries = Country.objects.in_bulk({key[0] for key in totals})
     organisations = Organisation.objects.in_bulk({key[1] for key in totals if key[1]})
+    # A count the list confirms keeps its provenance (e.g. "seed": the newsletter says so).
+    known = {
+        (row.country_id, row.organisation_id): row for row in activity.participant_counts.all()
+    }
+
+    def provenance(key: tuple[int, int | None], cell: dict[str, int]) -> tuple[str, str]:
+        row = known.get(key)
+        if row is not None and (row.female, row.male, row.unrecorded) == (
+            cell["female"],
+            cell["male"],
+            cell["unrecorded"],
+        ):
+            return row.source, row.source_note
+        return source, str(_("Counted from the attendance list."))
+
     rows = [
         ParticipantCountInput(
             country=countries[country_id],
             organisation=organisations.get(organisation_id) if organisation_id else None,
-            source=source,
-            source_note=str(_("Counted from the attendance list.")),
-            **cell,
+            female=cell["female"],
+            male=cell["male"],
+            unrecorded=cell["unrecorded"],
+            source=provenance((country_id, organisation_id), cell)[0],
+            source_note=provenance((country_id, organisation_id), cell)[1],
         )
         for (country_id, organisation_id), cell in sorted(
             totals.items(), key=lambda item: (item[0][0], item[0][1] or 0)
@@ -452,6 +478,7 @@ def participants_merge(*, keep: Participant, duplicates: Sequence[Participant]) 
     if plan.details_filled:
         keep.full_clean()
         keep.save(update_fields=[*plan.details_filled, "updated_at"])
+    activities.update(keep.attendances.values_list("activity_id", flat=True))
     for activity in Activity.objects.filter(pk__in=activities):
         participant_counts_from_list(activity=activity)
     return plan
