@@ -57,6 +57,7 @@ page                     pm    admin super me    c2lead tjcoord proc  grants com
 /newsletters/N6/download/en.html 200 200 200 200 200   200     200   200    200   200   200   login
 /people/                 200   200   200   200   200    200     200   200    200   200   200   login
 /people/duplicates/      200   200   200   200   403    403     403   403    403   403   403   login
+/people/export.csv       200   200   200   200   403    200     403   403    403   403   403   login
 /people/trainers/        200   200   200   200   200    200     200   200    200   200   200   login
 /imports/participants/TJ/  200 200   200   200   403    200     403   403    403   403   403   login
 /imports/participants/KG/  200 200   200   200   200    404     403   403    403   403   403   login
