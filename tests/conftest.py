@@ -11,6 +11,12 @@ from bomca.reference.models import Country, Programme
 from tests.factories import PersonaFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path_factory) -> None:
+    """Every test uploads into a folder of its own: no file leaks into another test's backup."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture
 def bomca10(db: None) -> Programme:
     """The shipped BOMCA 10 reference data, loaded as ``bomca init`` loads it."""

@@ -159,6 +159,8 @@ def test_docs_prints_every_subcommand(capsys):
         "serve",
         "figures",
         "newsletter",
+        "import",
+        "people",
         "backup",
         "restore",
         "manage",

@@ -287,7 +287,9 @@ def chart_download_view(request: HttpRequest, name: str, file_format: str) -> Ht
     else:
         content = xlsx_bytes(chart.title, columns, cells)
     response = HttpResponse(content, content_type=CHART_FORMATS[file_format])
-    filename = f"{programme.code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}-{name}.{file_format}"
+    # A quarter by its label (2023Q2, whatever letter was typed), any other period by its dates.
+    when = period.label if period.is_quarter else f"{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+    filename = f"{programme.code}-{when}-{name}.{file_format}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
