@@ -205,6 +205,28 @@ def _fields_with(template: ImportTemplate | None) -> dict[str, tuple[str, ...]]:
     return fields
 
 
+def participants_layout(
+    *, data: bytes, filename: str, sheet: str | None, header_row: int | None
+) -> tuple[list[str], list[str]]:
+    """The file's sheet names and the headings of the chosen sheet: what the mapping form
+    offers, without checking or saving any row."""
+    sheets = reading.workbook_read(data, filename=filename)
+    if not sheets:
+        return [], []
+    chosen = next((item for item in sheets if item.name == sheet), None) or _best_sheet(sheets)
+    index = (
+        header_row - 1
+        if header_row
+        else reading.header_row_detect(chosen.rows, reading.PARTICIPANT_FIELDS)
+    )
+    headers = (
+        [_text(cell) for cell in chosen.rows[index]]
+        if index is not None and index < len(chosen.rows)
+        else []
+    )
+    return [item.name for item in sheets], headers
+
+
 def _best_sheet(sheets: Sequence[reading.Sheet]) -> reading.Sheet:
     """The first sheet whose headings can be recognised, else the first sheet."""
     for sheet in sheets:

@@ -23,6 +23,7 @@ from bomca.imports.models import ImportKind, ImportRun, RunStatus
 from bomca.imports.services import (
     import_run_record,
     participants_import,
+    participants_layout,
     template_mapping,
     template_save,
 )
@@ -113,10 +114,10 @@ def participants_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("The import was cancelled; nothing was imported."))
         return redirect("activities:detail", code=activity.code)
     if request.method == "POST":
-        current = participants_import(
-            data=data, filename=run.file_name, activity=activity, sheet=sheet, dry_run=True
+        sheets, headers = participants_layout(
+            data=data, filename=run.file_name, sheet=sheet, header_row=run.header_row
         )
-        form = MappingForm(request.POST, sheets=current.sheets, headers=current.headers)
+        form = MappingForm(request.POST, sheets=sheets, headers=headers)
         if form.is_valid():
             changed_sheet = form.cleaned_data["sheet"] != run.sheet
             sheet = form.cleaned_data["sheet"]
