@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.test import Client
 
 from bomca.accounts.models import AuditEvent, AuditEventKind, Role
@@ -44,8 +46,10 @@ def test_the_security_log_lists_the_latest_changes_of_records(client: Client, bo
     html = client.get(AUDIT).content.decode()
 
     assert "Latest changes of records" in html
-    # The dataset loads the activities and their synthetic lists, then newsletter issue 6.
-    assert "Component narrative #4 (changed)" in html
+    # The dataset's records were created within the same second: which of them come first
+    # differs between databases, that they are listed does not.
+    kinds = "Participant|Attendance|Picture|Component narrative|Editorial|Newsletter issue"
+    assert re.search(rf"({kinds}|Activity)[^<]* \((created|changed)\)", html)
 
 
 def test_the_security_log_still_opens_after_a_record_was_deleted(client: Client, bomca10):

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.db.models import F
 
 from bomca.activities.models import Activity
 from bomca.core.models import Source
@@ -103,7 +104,10 @@ def table_sizes() -> dict[str, int]:
 def counts_of(activity: Activity) -> list[tuple[str, str | None, int, int, int]]:
     return [
         (row.country.code, row.organisation.code if row.organisation else None, *row_sexes(row))
-        for row in activity.participant_counts.order_by("country__code", "organisation__code")
+        # No organisation first, on every database (PostgreSQL sorts NULL last, SQLite first).
+        for row in activity.participant_counts.order_by(
+            "country__code", F("organisation__code").asc(nulls_first=True)
+        )
     ]
 
 
