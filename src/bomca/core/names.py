@@ -19,7 +19,9 @@ _LATIN = re.compile(r"[a-z]")
 # Letters with no look-alike in the other alphabet decide a word's alphabet outright.
 _ONLY_CYRILLIC = re.compile(r"[бгджзийлпфцчшщъыьэюя]")
 _ONLY_LATIN = re.compile(r"[dfgijlnqrsuvwz]")
-_NOT_LETTER = re.compile(r"[^\w\s-]")
+# Uzbek Latin writes its apostrophe many ways: G'ulom, Gʻulom, G’ulom are one name.
+_APOSTROPHES = str.maketrans("’‘ʻʼ`´", "'" * 6)
+_NOT_LETTER = re.compile(r"[^\w\s'-]")
 _SPACES = re.compile(r"[\s_-]+")
 
 
@@ -28,6 +30,7 @@ def name_key(name: str) -> str:
     """``name`` case-folded, ё as е, punctuation dropped, spaces collapsed, and each word's
     look-alike letters written in the alphabet that most of the word uses."""
     text = unicodedata.normalize("NFKC", name or "").casefold().replace("ё", "е")
+    text = text.translate(_APOSTROPHES)
     text = _SPACES.sub(" ", _NOT_LETTER.sub(" ", text)).strip()
     words = []
     for word in text.split(" "):

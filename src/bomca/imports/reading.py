@@ -49,6 +49,7 @@ from python_calamine import (
 )
 
 from bomca.core.errors import ApplicationError
+from bomca.core.names import name_key
 
 __all__ = [
     "MAX_BYTES",
@@ -1322,20 +1323,5 @@ def _date_before(end: date, month: int, day: int) -> date | None:
 
 
 def normalise_name(text: str) -> str:
-    """A person's name as duplicates are compared: case-folded, ё as е, no dots, single
-    spaces, one kind of apostrophe, and Latin look-alike letters in a mostly Cyrillic word made
-    Cyrillic (and the other way round), so "Иванoв" with a Latin o matches "Иванов"."""
-    cleaned = text.casefold().replace("ё", "е").replace(".", " ").translate(_APOSTROPHES)
-    if cleaned.isascii() or not _LATIN.search(cleaned):
-        return " ".join(cleaned.split())  # one script only: nothing to unify
-    return " ".join(_word_unify(word) for word in cleaned.split())
-
-
-def _word_unify(word: str) -> str:
-    if word.isascii():
-        return word
-    latin = len(_LATIN.findall(word))
-    if not latin:
-        return word
-    cyrillic = len(_CYRILLIC.findall(word))
-    return word.translate(_LATIN_TO_CYRILLIC if cyrillic >= latin else _CYRILLIC_TO_LATIN)
+    """A person's name as duplicates are compared: ``core.names.name_key``, the one rule."""
+    return name_key(text)
