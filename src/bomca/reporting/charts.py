@@ -46,7 +46,7 @@ class ChartData:
     summary: str  # the text alternative: what a reader who cannot see the chart needs
     columns: tuple[str, ...]  # headings of ``rows``, in the reader's language
     rows: list[tuple[Any, ...]] = field(default_factory=list)
-    #: Extra plotting hints: series order, colours, the empty message.
+    #: Extra plotting hints: series order, colours, axis titles.
     options: dict[str, Any] = field(default_factory=dict)
 
     @property
