@@ -9,7 +9,9 @@ urlpatterns = [
     path("accounts/", include("bomca.accounts.urls")),
     path("activities/", include("bomca.activities.urls")),
     path("admin/", admin.site.urls),
+    path("grants/", include("bomca.grants.urls")),
     path("imports/", include("bomca.imports.urls")),
     path("people/", include("bomca.people.urls")),
+    path("procurement/", include("bomca.procurement.urls")),
     path("", include("bomca.reporting.urls")),
 ]

@@ -12,14 +12,20 @@ Roles (``Role``) and scope:
   and changes those held in their countries;
 - procurement officer, grants manager, communications officer: read activities;
 - donor viewer: reads, never writes, never sees personal data or who changed what.
+
+Procurement and grants: every role reads them (national coordinators those of their
+countries); the procurement officer, respectively the grants manager, and the programme
+manager write them. Signed hand-over certificates and grant contracts carry signatures, so
+donors read the records but do not download those files.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from bomca.accounts.models import Role, User
 from bomca.activities.models import Activity, Scope
@@ -46,6 +52,7 @@ _PERSONAL_DATA = _EVERYTHING | {Role.ME_OFFICER, Role.NATIONAL_COORDINATOR}
 _EXACT_COUNTS = _EVERYTHING | {Role.ME_OFFICER}
 
 AnyUser = User | AnonymousUser
+_M = TypeVar("_M", bound=Model)
 
 
 def role_of(user: AnyUser) -> Role | None:
@@ -239,6 +246,64 @@ def may_import_participants(user: AnyUser, activity: Activity) -> bool:
 def may_merge_participants(user: AnyUser) -> bool:
     """Merging people rewrites attendance across activities: data-quality roles only."""
     return role_of(user) in _EXACT_COUNTS
+
+
+# --- procurement and grants ------------------------------------------------------------
+
+_PROCUREMENT_WRITERS = _EVERYTHING | {Role.PROCUREMENT_OFFICER}
+_GRANTS_WRITERS = _EVERYTHING | {Role.GRANTS_MANAGER}
+_READ_ALL_COUNTRIES = _READ_ALL_ACTIVITIES  # every role but the national coordinator's
+
+
+def by_country_visible_to(
+    user: AnyUser, records: QuerySet[_M], *, field: str = "country"
+) -> QuerySet[_M]:
+    """Records tied to one country (procurement needs, grant applications and projects),
+    narrowed in the query to those the user may see."""
+    role = role_of(user)
+    if role in _READ_ALL_COUNTRIES:
+        return records
+    if role == Role.NATIONAL_COORDINATOR:
+        assert isinstance(user, User)
+        return records.filter(**{f"{field}__in": _country_ids(user)})
+    return records.none()
+
+
+def may_view_country_record(user: AnyUser, country_id: int | None) -> bool:
+    """The single-record form of ``by_country_visible_to``."""
+    role = role_of(user)
+    if role in _READ_ALL_COUNTRIES:
+        return True
+    if role == Role.NATIONAL_COORDINATOR:
+        assert isinstance(user, User)
+        return country_id in _country_ids(user)
+    return False
+
+
+def may_view_procurement(user: AnyUser) -> bool:
+    return role_of(user) is not None
+
+
+def may_manage_procurement(user: AnyUser) -> bool:
+    """Record needs, move them through the procedure, record deliveries and hand-overs."""
+    return role_of(user) in _PROCUREMENT_WRITERS
+
+
+def may_view_grants(user: AnyUser) -> bool:
+    return role_of(user) is not None
+
+
+def may_manage_grants(user: AnyUser) -> bool:
+    """Open calls, record applications and decisions, contract and follow grant projects."""
+    return role_of(user) in _GRANTS_WRITERS
+
+
+def may_download_signed_documents(user: AnyUser, country_id: int | None) -> bool:
+    """Hand-over certificates and grant contracts: staff who see the record, never donors."""
+    role = role_of(user)
+    return (
+        role is not None and role != Role.DONOR_VIEWER and may_view_country_record(user, country_id)
+    )
 
 
 # --- newsletters ----------------------------------------------------------------------------

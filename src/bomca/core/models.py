@@ -37,3 +37,18 @@ class ProvenancedModel(TimestampedModel):
 
     class Meta:
         abstract = True
+
+
+class VersionedModel(models.Model):
+    """A record two people may edit at once: each save must name the version it was read at.
+
+    Services save through ``core.records.save_versioned``; a save made from an older version is
+    refused (``StaleRecord``) rather than silently overwriting the other person's change.
+    """
+
+    version = models.PositiveIntegerField(
+        _("version"), default=1, editable=False, help_text=_("Raised by one at every change.")
+    )
+
+    class Meta:
+        abstract = True

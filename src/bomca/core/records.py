@@ -6,7 +6,11 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from bomca.core.errors import ApplicationError
 
 M = TypeVar("M", bound=models.Model)
 
@@ -33,3 +37,43 @@ def describe_validation_error(error: ValidationError) -> str:
             parts.append(label + " ".join(messages))
         return "; ".join(parts)
     return " ".join(error.messages)
+
+
+class StaleRecord(ApplicationError):
+    """The record changed since the person read it: their save would overwrite that change."""
+
+
+def save_versioned(record: M, *, expected_version: int | None) -> M:
+    """Save ``record`` (validated) only if it is still at ``expected_version``; raise the version.
+
+    The check and the increment are one conditional ``UPDATE``, so of two saves made from the
+    same version exactly one wins, on SQLite and on PostgreSQL alike. ``expected_version`` None
+    means "no check" (data loads and the command line, which read and write in one step).
+    """
+    model = type(record)
+    with transaction.atomic():
+        if record.pk is not None:
+            rows = model._default_manager.filter(pk=record.pk)
+            if expected_version is not None:
+                rows = rows.filter(version=expected_version)
+            if not rows.update(version=F("version") + 1):
+                current = (
+                    model._default_manager.filter(pk=record.pk)
+                    .values_list("version", flat=True)
+                    .first()
+                )
+                raise StaleRecord(
+                    _(
+                        "Someone else saved this record after you opened it (your copy is "
+                        "version %(yours)s, the record is now at version %(now)s). Reload it, "
+                        "check their change, then make yours again."
+                    )
+                    % {"yours": expected_version, "now": current},
+                    field="version",
+                )
+            record.version = (  # type: ignore[attr-defined]
+                model._default_manager.filter(pk=record.pk).values_list("version", flat=True).get()
+            )
+        record.full_clean(exclude=["version"])
+        record.save()
+    return record

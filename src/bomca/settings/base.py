@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "bomca.activities",
     "bomca.people",
     "bomca.imports",
+    "bomca.procurement",
+    "bomca.grants",
     "bomca.reporting",
 ]
 

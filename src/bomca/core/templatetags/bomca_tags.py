@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django import template
 from django.http import QueryDict
+
+from bomca.core.money import Totals, money_format, totals_format
 
 register = template.Library()
 
@@ -34,3 +37,15 @@ def people(value: int | None) -> str:
     if value is None:
         return "<5"
     return str(value)
+
+
+@register.simple_tag
+def money(amount: Decimal | None, currency: str) -> str:
+    """An amount with its currency: ``{% money item.value item.currency %}``."""
+    return money_format(amount, currency)
+
+
+@register.filter
+def currency_totals(totals: Totals | None) -> str:
+    """Totals per currency on one line, never one sum across currencies."""
+    return totals_format(totals or {})
