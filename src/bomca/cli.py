@@ -240,21 +240,31 @@ def _write_atomically(path: Path, content: bytes) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """Import a spreadsheet (XLSX, XLS, ODS or CSV): participants of an activity; all or nothing."""
+    """Import a spreadsheet (XLSX, XLS, ODS or CSV): participants of an activity, or activities;
+    all or nothing."""
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
     from bomca.activities.models import Activity
     from bomca.core.errors import ApplicationError
+    from bomca.imports.activities import activities_import
+    from bomca.imports.models import ImportKind
     from bomca.imports.services import import_run_record, participants_import, template_get
+    from bomca.reference.selectors import programme_get
 
-    activity = Activity.objects.filter(code=args.activity).first()
-    if activity is None:
-        raise ApplicationError(f"There is no activity {args.activity}.")
     path: Path = args.file
+    activity = programme = None
+    if args.kind == ImportKind.PARTICIPANTS:
+        if not args.activity:
+            raise ApplicationError("Say which activity the list belongs to: --activity CODE.")
+        activity = Activity.objects.filter(code=args.activity).first()
+        if activity is None:
+            raise ApplicationError(f"There is no activity {args.activity}.")
+    else:
+        programme = programme_get(code=args.programme or None)
     if not path.is_file():
         raise ApplicationError(f"There is no file {path}.")
     data = path.read_bytes()
-    template = template_get(name=args.mapping) if args.mapping else None
+    template = template_get(kind=args.kind, name=args.mapping) if args.mapping else None
     with Progress(
         TextColumn("Reading rows"),
         BarColumn(),
@@ -267,17 +277,28 @@ def cmd_import(args: argparse.Namespace) -> int:
         def advance(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        result = participants_import(
-            data=data,
-            filename=path.name,
-            activity=activity,
-            sheet=args.sheet,
-            header_row=args.header_row,
-            template=template,
-            dry_run=args.dry_run,
-            progress=advance,
-        )
-    import_run_record(result=result, data=data, filename=path.name, activity=activity)
+        options: dict[str, Any] = {
+            "data": data,
+            "filename": path.name,
+            "sheet": args.sheet,
+            "header_row": args.header_row,
+            "template": template,
+            "dry_run": args.dry_run,
+            "progress": advance,
+        }
+        if activity is not None:
+            result = participants_import(activity=activity, **options)
+        else:
+            assert programme is not None
+            result = activities_import(programme=programme, **options)
+    import_run_record(
+        result=result,
+        data=data,
+        filename=path.name,
+        activity=activity,
+        programme=programme,
+        kind=args.kind,
+    )
     if result.problems:
         print(
             f"{path.name}: nothing imported; {len(result.problems) + result.more_problems} "
@@ -289,15 +310,24 @@ def cmd_import(args: argparse.Namespace) -> int:
         if result.more_problems:
             print(f"  ... and {result.more_problems} more.", file=sys.stderr)
         return 1
+    verb = "would import" if args.dry_run else "imported"
+    where = f"{path.name} ({result.sheet}, headings on row {result.header_row}): {verb}"
+    if programme is not None:
+        outcome = result.activities
+        print(
+            f"{where} {result.rows} rows into {programme.code}. Activities: {outcome.created} "
+            f"created, {outcome.updated} changed, {outcome.unchanged} unchanged."
+        )
+        return 0
     report = result.report
     assert report is not None
-    verb = "would import" if args.dry_run else "imported"
+    assert activity is not None
     print(
-        f"{path.name} ({result.sheet}, headings on row {result.header_row}): {verb} "
-        f"{result.rows} rows into {activity.code}. Participants: {report.participants_created} "
-        f"created, {report.participants_updated} updated, {report.participants_matched} already "
-        f"recorded. Attendance: {report.attendances_created} created, "
-        f"{report.attendances_updated} updated, {report.attendances_unchanged} unchanged."
+        f"{where} {result.rows} rows into {activity.code}. Participants: "
+        f"{report.participants_created} created, {report.participants_updated} updated, "
+        f"{report.participants_matched} already recorded. Attendance: "
+        f"{report.attendances_created} created, {report.attendances_updated} updated, "
+        f"{report.attendances_unchanged} unchanged."
     )
     return 0
 
@@ -468,10 +498,17 @@ def build_parser() -> argparse.ArgumentParser:
                 help="create a draft issue from the records when the quarter has none",
             )
         elif name == "import":
-            command.add_argument("kind", choices=("participants",), help="what the file holds")
+            command.add_argument(
+                "kind", choices=("participants", "activities"), help="what the file holds"
+            )
             command.add_argument("file", type=Path, help="an XLSX, XLS, ODS or CSV file")
             command.add_argument(
-                "--activity", required=True, help="the activity's code, e.g. C4-UZ-2023-025"
+                "--activity",
+                help="participants: the activity's code, e.g. C4-UZ-2023-025 (required)",
+            )
+            command.add_argument(
+                "--programme",
+                help="activities: the programme's code, e.g. BOMCA10 (default: the default one)",
             )
             command.add_argument("--mapping", help="a column mapping saved under this name")
             command.add_argument(

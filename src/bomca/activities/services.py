@@ -38,7 +38,7 @@ EDITABLE_FIELDS = (
 )
 RELATION_FIELDS = ("beneficiary_organisations", "co_organisers")
 
-_CODE = re.compile(r"^C(\d+)-([A-Z]{2})-(\d{4})-(\d{3,})$")
+CODE_PATTERN = re.compile(r"^C(\d+)-([A-Z]{2})-(\d{4})-(\d{3,})$")
 REGIONAL_CODE = "RG"
 CODE_ATTEMPTS = 5
 
@@ -54,7 +54,7 @@ def activity_code_for(
 def activity_next_number(*, year: int) -> int:
     """The next running number of activities starting in ``year``, across all programmes."""
     codes = Activity.objects.filter(code__contains=f"-{year}-").values_list("code", flat=True)
-    numbers = [int(match[4]) for code in codes if (match := _CODE.match(code))]
+    numbers = [int(match[4]) for code in codes if (match := CODE_PATTERN.match(code))]
     return max(numbers, default=0) + 1
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -25,10 +26,16 @@ class UploadForm(forms.Form):
     )
     template = forms.ModelChoiceField(
         label=_("Saved mapping"),
-        queryset=ImportTemplate.objects.filter(kind=ImportKind.PARTICIPANTS),
+        queryset=ImportTemplate.objects.none(),
         required=False,
         empty_label=_("Suggest from the headings"),
     )
+
+    def __init__(self, *args: Any, kind: str = ImportKind.PARTICIPANTS, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = ImportTemplate.objects.filter(kind=kind)  # type: ignore[attr-defined]
+        if kind == ImportKind.ACTIVITIES:
+            self.fields["file"].label = _("Sheet of activities")
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -40,10 +47,8 @@ class UploadForm(forms.Form):
         return upload
 
 
-def _field_choices() -> list[tuple[str, Any]]:
-    return [("", _("— not imported —"))] + [
-        (name, _(label)) for name, label in PARTICIPANT_FIELD_LABELS.items()
-    ]
+def _field_choices(labels: Mapping[str, str]) -> list[tuple[str, Any]]:
+    return [("", _("— not imported —"))] + [(name, _(label)) for name, label in labels.items()]
 
 
 class MappingForm(forms.Form):
@@ -58,14 +63,21 @@ class MappingForm(forms.Form):
         help_text=_("Give it a name to offer it for the next file of this shape."),
     )
 
-    def __init__(self, *args: Any, sheets: list[str], headers: list[str], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        sheets: list[str],
+        headers: list[str],
+        labels: Mapping[str, str] = PARTICIPANT_FIELD_LABELS,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["sheet"].choices = [(name, name) for name in sheets]  # type: ignore[attr-defined]
         self.headers = headers
         for index, heading in enumerate(headers):
             self.fields[f"column_{index}"] = forms.ChoiceField(
                 label=heading or _("Column %(number)s") % {"number": index + 1},
-                choices=_field_choices(),
+                choices=_field_choices(labels),
                 required=False,
             )
 

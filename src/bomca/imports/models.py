@@ -9,10 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from bomca.activities.models import Activity
 from bomca.core.history import audited
 from bomca.core.models import TimestampedModel
+from bomca.reference.models import Programme
 
 
 class ImportKind(models.TextChoices):
     PARTICIPANTS = "participants", _("Participants of an activity")
+    ACTIVITIES = "activities", _("Activities")
 
 
 class ImportTemplate(TimestampedModel):
@@ -68,6 +70,15 @@ class ImportRun(TimestampedModel):
         null=True,
         blank=True,
         related_name="import_runs",
+    )
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="import_runs",
+        help_text=_("For imports of activities: the programme they are recorded in."),
     )
     file_name = models.CharField(_("file name"), max_length=255)
     file_sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)

@@ -89,7 +89,8 @@ class ImportResult:
     rows: int = 0
     problems: list[Problem] = field(default_factory=list)
     more_problems: int = 0
-    report: ListReport | None = None
+    report: ListReport | None = None  # participants
+    activities: Any = None  # an activities.ActivitiesReport
     imported: bool = False
 
     @property
@@ -123,44 +124,22 @@ def participants_import(
     ``template``, which wins over the suggestion from the headings. Nothing is written when any
     row has a problem; the result lists the problems by row and column.
     """
-    sheets = reading.workbook_read(data, filename=filename)
-    if not sheets:
-        raise reading.FileProblem(_("The file has no sheet."))
-    chosen = next((item for item in sheets if item.name == sheet), None) if sheet else None
-    if sheet and chosen is None:
-        raise ApplicationError(
-            _("The file has no sheet “%(sheet)s”; it has: %(sheets)s.")
-            % {"sheet": sheet, "sheets": ", ".join(item.name for item in sheets)}
-        )
-    chosen = chosen or _best_sheet(sheets)
-    rows = chosen.rows
-    header_index = (
-        header_row - 1 if header_row else reading.header_row_detect(rows, _fields_with(template))
+    result, rows, header_index = sheet_read(
+        data=data,
+        filename=filename,
+        sheet=sheet,
+        header_row=header_row,
+        mapping=mapping,
+        template=template,
+        fields=reading.PARTICIPANT_FIELDS,
+        labels=PARTICIPANT_FIELD_LABELS,
+        check=_check_participant_mapping,
+        missing_headings=_(
+            "No row of headings was found (such as “Full name”, “Sex”, "
+            "“Organisation” or «ФИО», «Пол», «Организация»); say which row holds them."
+        ),
     )
-    result = ImportResult(
-        sheets=[item.name for item in sheets],
-        sheet=chosen.name,
-        header_row=header_index + 1 if header_index is not None else None,
-        headers=[],
-        mapping={},
-    )
-    if header_index is None or header_index >= len(rows):
-        result.problems.append(
-            Problem(
-                row=1,
-                column="",
-                message=_(
-                    "No row of headings was found (such as “Full name”, “Sex”, "
-                    "“Organisation” or «ФИО», «Пол», «Организация»); say which row holds them."
-                ),
-            )
-        )
-        return result
-    headers = [_text(cell) for cell in rows[header_index]]
-    result.headers = headers
-    result.mapping = _mapping_for(headers, mapping=mapping, template=template)
-    _check_mapping(result)
-    if result.problems:
+    if result.problems or header_index is None:
         return result
     parsed = _rows(rows, header_index, result, activity=activity, progress=progress)
     result.rows = len(parsed)
@@ -195,9 +174,61 @@ def participants_import(
     return result
 
 
-def _fields_with(template: ImportTemplate | None) -> dict[str, tuple[str, ...]]:
+def sheet_read(
+    *,
+    data: bytes,
+    filename: str,
+    sheet: str | None,
+    header_row: int | None,
+    mapping: Mapping[int, str] | None,
+    template: ImportTemplate | None,
+    fields: Mapping[str, Sequence[str]],
+    labels: Mapping[str, str],
+    check: Callable[[ImportResult], None],
+    missing_headings: str,
+) -> tuple[ImportResult, list[list[reading.Cell]], int | None]:
+    """The steps every kind of import shares: read the file, choose the sheet, find the row of
+    headings and map the columns to ``fields``. The result carries any problem found so far;
+    the rows and the header row's index are returned for the kind's own row reader."""
+    sheets = reading.workbook_read(data, filename=filename)
+    if not sheets:
+        raise reading.FileProblem(_("The file has no sheet."))
+    chosen = next((item for item in sheets if item.name == sheet), None) if sheet else None
+    if sheet and chosen is None:
+        raise ApplicationError(
+            _("The file has no sheet “%(sheet)s”; it has: %(sheets)s.")
+            % {"sheet": sheet, "sheets": ", ".join(item.name for item in sheets)}
+        )
+    chosen = chosen or _best_sheet(sheets, fields)
+    rows = chosen.rows
+    header_index = (
+        header_row - 1
+        if header_row
+        else reading.header_row_detect(rows, _fields_with(template, fields))
+    )
+    result = ImportResult(
+        sheets=[item.name for item in sheets],
+        sheet=chosen.name,
+        header_row=header_index + 1 if header_index is not None else None,
+        headers=[],
+        mapping={},
+    )
+    if header_index is None or header_index >= len(rows):
+        result.problems.append(Problem(row=1, column="", message=str(missing_headings)))
+        return result, rows, None
+    headers = [_text(cell) for cell in rows[header_index]]
+    result.headers = headers
+    result.mapping = _mapping_for(headers, mapping=mapping, template=template, fields=fields)
+    _check_known_fields(result, labels)
+    check(result)
+    return result, rows, header_index
+
+
+def _fields_with(
+    template: ImportTemplate | None, synonyms: Mapping[str, Sequence[str]]
+) -> dict[str, tuple[str, ...]]:
     """The heading synonyms, plus the headings a saved mapping was made from."""
-    fields = dict(reading.PARTICIPANT_FIELDS)
+    fields = {name: tuple(values) for name, values in synonyms.items()}
     if template is not None:
         for heading, name in template.mapping.items():
             if name in fields:
@@ -205,20 +236,23 @@ def _fields_with(template: ImportTemplate | None) -> dict[str, tuple[str, ...]]:
     return fields
 
 
-def participants_layout(
-    *, data: bytes, filename: str, sheet: str | None, header_row: int | None
+def sheet_layout(
+    *,
+    data: bytes,
+    filename: str,
+    sheet: str | None,
+    header_row: int | None,
+    fields: Mapping[str, Sequence[str]] = reading.PARTICIPANT_FIELDS,
 ) -> tuple[list[str], list[str]]:
     """The file's sheet names and the headings of the chosen sheet: what the mapping form
     offers, without checking or saving any row."""
     sheets = reading.workbook_read(data, filename=filename)
     if not sheets:
         return [], []
-    chosen = next((item for item in sheets if item.name == sheet), None) or _best_sheet(sheets)
-    index = (
-        header_row - 1
-        if header_row
-        else reading.header_row_detect(chosen.rows, reading.PARTICIPANT_FIELDS)
+    chosen = next((item for item in sheets if item.name == sheet), None) or _best_sheet(
+        sheets, fields
     )
+    index = header_row - 1 if header_row else reading.header_row_detect(chosen.rows, fields)
     headers = (
         [_text(cell) for cell in chosen.rows[index]]
         if index is not None and index < len(chosen.rows)
@@ -227,10 +261,12 @@ def participants_layout(
     return [item.name for item in sheets], headers
 
 
-def _best_sheet(sheets: Sequence[reading.Sheet]) -> reading.Sheet:
+def _best_sheet(
+    sheets: Sequence[reading.Sheet], fields: Mapping[str, Sequence[str]]
+) -> reading.Sheet:
     """The first sheet whose headings can be recognised, else the first sheet."""
     for sheet in sheets:
-        if reading.header_row_detect(sheet.rows, reading.PARTICIPANT_FIELDS) is not None:
+        if reading.header_row_detect(sheet.rows, fields) is not None:
             return sheet
     return sheets[0]
 
@@ -244,6 +280,7 @@ def _mapping_for(
     *,
     mapping: Mapping[int, str] | None,
     template: ImportTemplate | None,
+    fields: Mapping[str, Sequence[str]],
 ) -> dict[int, str]:
     if mapping is not None:
         return {int(index): name for index, name in mapping.items() if name}
@@ -254,7 +291,7 @@ def _mapping_for(
             for index, heading in enumerate(headers)
             if by_heading.get(reading.normalise_header(heading))
         }
-    return dict(reading.columns_suggest(list(headers), reading.PARTICIPANT_FIELDS))
+    return dict(reading.columns_suggest(list(headers), fields))
 
 
 def template_mapping(headers: Sequence[str], mapping: Mapping[int, str]) -> dict[str, str]:
@@ -266,10 +303,11 @@ def template_mapping(headers: Sequence[str], mapping: Mapping[int, str]) -> dict
     }
 
 
-def _check_mapping(result: ImportResult) -> None:
+def _check_known_fields(result: ImportResult, labels: Mapping[str, str]) -> None:
+    """Every mapped field is one of the kind's, and none is mapped twice."""
     fields = list(result.mapping.values())
-    for name in set(fields):
-        if name not in PARTICIPANT_FIELD_LABELS:
+    for name in sorted(set(fields)):
+        if name not in labels:
             result.problems.append(
                 Problem(
                     row=result.header_row or 1,
@@ -283,9 +321,13 @@ def _check_mapping(result: ImportResult) -> None:
                     row=result.header_row or 1,
                     column="",
                     message=_("Two columns are mapped to “%(field)s”; map one of them.")
-                    % {"field": _(PARTICIPANT_FIELD_LABELS[name])},
+                    % {"field": _(labels[name])},
                 )
             )
+
+
+def _check_participant_mapping(result: ImportResult) -> None:
+    fields = list(result.mapping.values())
     has_name = "full_name" in fields or "last_name" in fields
     if not has_name:
         result.problems.append(
@@ -563,7 +605,9 @@ def import_run_record(
     result: ImportResult,
     data: bytes,
     filename: str,
-    activity: Activity,
+    activity: Activity | None = None,
+    programme: Any = None,
+    kind: str = ImportKind.PARTICIPANTS,
     user: Any = None,
     request: Any = None,
 ) -> ImportRun:
@@ -575,10 +619,12 @@ def import_run_record(
         if result.problems
         else RunStatus.PREVIEWED
     )
-    summary = dataclasses.asdict(result.report) if result.report else {}
+    outcome = result.report or result.activities
+    summary = dataclasses.asdict(outcome) if outcome else {}
     run = ImportRun.objects.create(
-        kind=ImportKind.PARTICIPANTS,
+        kind=kind,
         activity=activity,
+        programme=programme if programme is not None else getattr(activity, "programme", None),
         file_name=filename[:255],
         file_sha256=file_digest(data),
         sheet=result.sheet[:100],
@@ -591,16 +637,18 @@ def import_run_record(
         created_by=user,
     )
     if result.imported:
+        target = {"activity": activity.code} if activity is not None else {}
+        counts = {key: value for key, value in summary.items() if not key.startswith("codes_")}
         audit_event_record(
             kind=AuditEventKind.IMPORT,
             request=request,
             user=user,
             detail={
-                "what": "participants",
-                "activity": activity.code,
+                "what": kind,
+                **target,
                 "file": filename[:100],
                 "rows": result.rows,
-                **summary,
+                **counts,
             },
         )
     return run

@@ -11,10 +11,16 @@ urlpatterns = [
         views.participants_upload_view,
         name="participants_upload",
     ),
+    path("activities/", views.activities_upload_view, name="activities_upload"),
     path("<int:pk>/", views.participants_preview_view, name="preview"),
     path(
         "templates/attendance-sheet.xlsx",
         views.participants_template_view,
         name="participants_template",
+    ),
+    path(
+        "templates/activities.xlsx",
+        views.activities_template_view,
+        name="activities_template",
     ),
 ]

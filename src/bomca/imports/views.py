@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,22 +15,29 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from bomca.accounts import access
 from bomca.activities.models import Activity
 from bomca.core.errors import ApplicationError
 from bomca.core.uploads import upload_too_large
+from bomca.imports.activities import ACTIVITY_FIELD_LABELS, ACTIVITY_FIELDS, activities_import
 from bomca.imports.forms import MappingForm, UploadForm
 from bomca.imports.models import ImportKind, ImportRun, RunStatus
+from bomca.imports.reading import PARTICIPANT_FIELDS
 from bomca.imports.services import (
+    PARTICIPANT_FIELD_LABELS,
+    ImportResult,
     import_run_record,
     participants_import,
-    participants_layout,
+    sheet_layout,
     template_mapping,
     template_save,
 )
-from bomca.imports.templates_xlsx import participants_template_xlsx
+from bomca.imports.templates_xlsx import activities_template_xlsx, participants_template_xlsx
+from bomca.reference.models import Programme
+from bomca.reference.selectors import programme_for_request
 
 #: Uploaded files wait here between preview and import: under MEDIA_ROOT, never served.
 PENDING_DIR = "imports/pending"
@@ -78,32 +88,125 @@ def participants_upload_view(request: HttpRequest, code: str) -> HttpResponse:
                 user=request.user,
                 request=request,
             )
-            run.stored_file = default_storage.save(
-                f"{PENDING_DIR}/{uuid.uuid4().hex}.bin", ContentFile(data)
-            )
-            run.status = RunStatus.PREVIEWED
-            run.save(update_fields=["stored_file", "status", "updated_at"])
+            _keep_pending(run, data)
             return redirect("imports:preview", pk=run.pk)
     context = {"activity": activity, "form": form}
     status = 422 if request.method == "POST" else 200
     return render(request, "imports/upload.html", context, status=status)
 
 
-def _pending_run(request: HttpRequest, pk: int) -> tuple[ImportRun, Activity, bytes]:
-    run = get_object_or_404(ImportRun.objects.select_related("activity"), pk=pk)
-    if run.created_by_id != request.user.pk or run.activity is None:
+def activities_upload_view(request: HttpRequest) -> HttpResponse:
+    """Upload a sheet of activities (a work plan or a quarter's list); checked, not imported."""
+    if not access.may_record_activities(request.user):
+        raise PermissionDenied
+    programme = programme_for_request(request)
+    form = UploadForm(request.POST or None, request.FILES or None, kind=ImportKind.ACTIVITIES)
+    if request.method == "POST" and upload_too_large(request):
+        form = UploadForm(request.POST, kind=ImportKind.ACTIVITIES)
+        form.is_valid()
+        form.errors.pop("file", None)
+        form.add_error(
+            "file",
+            _("The file is larger than %(size)s MB; split it or remove pictures.")
+            % {"size": math.ceil(settings.MAX_UPLOAD_BYTES / (1024 * 1024))},
+        )
+    elif request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            result = activities_import(
+                data=data,
+                filename=upload.name,
+                programme=programme,
+                user=request.user,
+                template=form.cleaned_data["template"],
+                dry_run=True,
+            )
+        except ApplicationError as error:
+            form.add_error("file", error.message)
+        else:
+            run = import_run_record(
+                result=result,
+                data=data,
+                filename=upload.name,
+                programme=programme,
+                kind=ImportKind.ACTIVITIES,
+                user=request.user,
+                request=request,
+            )
+            _keep_pending(run, data)
+            return redirect("imports:preview", pk=run.pk)
+    context = {"programme": programme, "form": form}
+    status = 422 if request.method == "POST" else 200
+    return render(request, "imports/upload_activities.html", context, status=status)
+
+
+def _keep_pending(run: ImportRun, data: bytes) -> None:
+    run.stored_file = default_storage.save(
+        f"{PENDING_DIR}/{uuid.uuid4().hex}.bin", ContentFile(data)
+    )
+    run.status = RunStatus.PREVIEWED
+    run.save(update_fields=["stored_file", "status", "updated_at"])
+
+
+@dataclass
+class _Target:
+    """What a waiting run imports into, and how: an activity's list or a programme's activities."""
+
+    run: ImportRun
+    data: bytes
+    activity: Activity | None
+    programme: Programme
+    fields: Mapping[str, Sequence[str]]
+    labels: Mapping[str, str]
+    run_import: Callable[..., ImportResult]
+    back_url: str
+
+
+def _pending_run(request: HttpRequest, pk: int) -> _Target:
+    run = get_object_or_404(ImportRun.objects.select_related("activity", "programme"), pk=pk)
+    if run.created_by_id != request.user.pk:
         raise Http404(_("There is no such import waiting for you."))
-    activity = _changeable_activity(request, run.activity.code)
+    if run.kind == ImportKind.PARTICIPANTS and run.activity is not None:
+        activity = _changeable_activity(request, run.activity.code)
+        target = _Target(
+            run=run,
+            data=b"",
+            activity=activity,
+            programme=activity.programme,
+            fields=PARTICIPANT_FIELDS,
+            labels=PARTICIPANT_FIELD_LABELS,
+            run_import=functools.partial(participants_import, activity=activity),
+            back_url=reverse("activities:detail", args=[activity.code]),
+        )
+    elif run.kind == ImportKind.ACTIVITIES and run.programme is not None:
+        if not access.may_record_activities(request.user):
+            raise PermissionDenied
+        target = _Target(
+            run=run,
+            data=b"",
+            activity=None,
+            programme=run.programme,
+            fields=ACTIVITY_FIELDS,
+            labels=ACTIVITY_FIELD_LABELS,
+            run_import=functools.partial(
+                activities_import, programme=run.programme, user=request.user
+            ),
+            back_url=reverse("activities:list"),
+        )
+    else:
+        raise Http404(_("There is no such import waiting for you."))
     if run.status != RunStatus.PREVIEWED or not run.stored_file:
         raise Http404(_("This import is finished; upload the file again to import it again."))
     with default_storage.open(run.stored_file, "rb") as handle:
-        data = handle.read()
-    return run, activity, data
+        target.data = handle.read()
+    return target
 
 
 def participants_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
     """What the file holds and what importing it will do; change the mapping, then import."""
-    run, activity, data = _pending_run(request, pk)
+    target = _pending_run(request, pk)
+    run, data = target.run, target.data
     sheet = request.POST.get("sheet") or run.sheet or None
     header_row = run.header_row
     mapping = {int(index): name for index, name in run.mapping.items()}
@@ -112,21 +215,24 @@ def participants_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and action == "cancel":
         _finish(run, RunStatus.CANCELLED)
         messages.info(request, _("The import was cancelled; nothing was imported."))
-        return redirect("activities:detail", code=activity.code)
+        return redirect(target.back_url)
     if request.method == "POST":
-        sheets, headers = participants_layout(
-            data=data, filename=run.file_name, sheet=sheet, header_row=run.header_row
+        sheets, headers = sheet_layout(
+            data=data,
+            filename=run.file_name,
+            sheet=sheet,
+            header_row=run.header_row,
+            fields=target.fields,
         )
-        form = MappingForm(request.POST, sheets=sheets, headers=headers)
+        form = MappingForm(request.POST, sheets=sheets, headers=headers, labels=target.labels)
         if form.is_valid():
             changed_sheet = form.cleaned_data["sheet"] != run.sheet
             sheet = form.cleaned_data["sheet"]
             header_row = None if changed_sheet else form.cleaned_data["header_row"]
             mapping = {} if changed_sheet else form.mapping()
-    result = participants_import(
+    result = target.run_import(
         data=data,
         filename=run.file_name,
-        activity=activity,
         sheet=sheet,
         header_row=header_row,
         mapping=mapping or None,
@@ -139,7 +245,7 @@ def participants_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
     if form is not None and form.is_valid() and form.cleaned_data["save_as"]:
         try:
             template_save(
-                kind=ImportKind.PARTICIPANTS,
+                kind=run.kind,
                 name=form.cleaned_data["save_as"],
                 mapping=template_mapping(result.headers, result.mapping),
                 user=request.user,
@@ -157,27 +263,15 @@ def participants_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
             result=result,
             data=data,
             filename=run.file_name,
-            activity=activity,
+            activity=target.activity,
+            programme=target.programme,
+            kind=run.kind,
             user=request.user,
             request=request,
         )
         default_storage.delete(run.stored_file)
-        report = result.report
-        assert report is not None
-        messages.success(
-            request,
-            _(
-                "%(rows)s rows imported: %(created)s people added, %(updated)s updated, "
-                "%(matched)s already recorded; the counts by sex now come from the list."
-            )
-            % {
-                "rows": result.rows,
-                "created": report.participants_created,
-                "updated": report.participants_updated,
-                "matched": report.participants_matched,
-            },
-        )
-        return redirect("activities:detail", code=activity.code)
+        messages.success(request, _imported_message(result))
+        return redirect(target.back_url)
     form = MappingForm(
         initial={
             "sheet": result.sheet,
@@ -186,13 +280,46 @@ def participants_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
         },
         sheets=result.sheets,
         headers=result.headers,
+        labels=target.labels,
     )
     return render(
         request,
         "imports/preview.html",
-        {"run": run, "activity": activity, "result": result, "form": form},
+        {
+            "run": run,
+            "activity": target.activity,
+            "programme": target.programme,
+            "result": result,
+            "form": form,
+            "back_url": target.back_url,
+        },
         status=422 if request.method == "POST" and result.problems else 200,
     )
+
+
+def _imported_message(result: ImportResult) -> str:
+    if result.activities is not None:
+        outcome = result.activities
+        return _(
+            "%(rows)s rows imported: %(created)s activities added, %(updated)s changed, "
+            "%(unchanged)s already as in the file."
+        ) % {
+            "rows": result.rows,
+            "created": outcome.created,
+            "updated": outcome.updated,
+            "unchanged": outcome.unchanged,
+        }
+    report = result.report
+    assert report is not None
+    return _(
+        "%(rows)s rows imported: %(created)s people added, %(updated)s updated, "
+        "%(matched)s already recorded; the counts by sex now come from the list."
+    ) % {
+        "rows": result.rows,
+        "created": report.participants_created,
+        "updated": report.participants_updated,
+        "matched": report.participants_matched,
+    }
 
 
 def _finish(run: ImportRun, status: str) -> None:
@@ -212,4 +339,17 @@ def participants_template_view(request: HttpRequest) -> HttpResponse:
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = 'attachment; filename="attendance-sheet-template.xlsx"'
+    return response
+
+
+def activities_template_view(request: HttpRequest) -> HttpResponse:
+    """A blank activity sheet with the programme's components and drop-down lists."""
+    if not access.may_record_activities(request.user):
+        raise PermissionDenied
+    programme = programme_for_request(request)
+    response = HttpResponse(
+        activities_template_xlsx(programme),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="activities-template.xlsx"'
     return response
