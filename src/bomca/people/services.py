@@ -206,11 +206,13 @@ def attendance_list_save(
     for person, _attendance in rows:
         participant = _match(known.get(person.key[:2], []), person)
         if participant is None:
+            # Ids, not instances: at 100,000 rows the related-object setters cost more
+            # than the database's own work.
             participant = Participant(
                 full_name=" ".join(person.full_name.split()),
                 name_key=person.key[0],
-                country=person.country,
-                organisation=person.organisation,
+                country_id=person.country.pk,
+                organisation_id=person.organisation.pk if person.organisation else None,
                 organisation_name="" if person.organisation else person.organisation_name,
                 source=source,
                 source_note=source_note,
@@ -239,8 +241,8 @@ def attendance_list_save(
         if record is None:
             new_attendances.append(
                 Attendance(
-                    participant=participant,
-                    activity=activity,
+                    participant_id=participant.pk,
+                    activity_id=activity.pk,
                     source=source,
                     source_note=source_note,
                     **{name: getattr(attendance, name) for name in _ATTENDANCE_FIELDS},
