@@ -1,8 +1,10 @@
-"""``bomca import participants FILE --activity CODE``, run in-process as a person runs it."""
+"""``bomca import participants FILE --activity CODE`` and ``bomca import activities FILE``, run
+in-process as a person runs them."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,10 +19,11 @@ from tests.imports.sheets import csv_bytes, english_list, xlsx
 TJ = "C1-TJ-2023-004"
 
 
-def table_sizes() -> dict[str, int]:
+def table_sizes(*bases: type[Any]) -> dict[str, int]:
+    """Rows of ``bases`` (by default those of participant lists) and of their histories."""
     return {
         model._meta.label: model._default_manager.count()
-        for base in (Participant, Attendance, ParticipantCount)
+        for base in bases or (Participant, Attendance, ParticipantCount)
         for model in (base, base.history.model)
     }
 
@@ -186,4 +189,162 @@ def test_a_pdf_renamed_xlsx_is_a_one_line_error(bomca10, tmp_path, capsys):
         "bomca: error: The file list.xlsx is not a spreadsheet; save it from Excel as .xlsx or "
         ".csv and upload it again."
     ]
+    assert not ImportRun.objects.exists()
+
+
+# bomca import activities FILE
+
+
+def activity_sizes() -> dict[str, int]:
+    return table_sizes(Activity, ParticipantCount)
+
+
+@pytest.fixture
+def plan_file(tmp_path: Path) -> Path:
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(
+        xlsx(
+            [
+                ["План мероприятий на III квартал 2023 года"],
+                [],
+                ["Компонент", "Название", "Тип", "Страна", "Даты", "Ж", "М"],
+                [2, "Семинар по анализу рисков", "Семинар", "Таджикистан", "12–14.09.2023", 5, 9],
+                [1, "Онлайн-сессия по профилированию", "Онлайн-сессия", "", "20.09.2023"],
+            ]
+        )
+    )
+    return path
+
+
+def test_importing_activities_prints_a_summary_and_exits_0(bomca10, plan_file, capsys):
+    status = main(["import", "activities", str(plan_file)])
+
+    out, err = capsys.readouterr()
+    assert (status, err) == (0, "")
+    assert out == (
+        "plan.xlsx (Sheet1, headings on row 3): imported 2 rows into BOMCA10. "
+        "Activities: 2 created, 0 changed, 0 unchanged.\n"
+    )
+    assert Activity.objects.get(code="C2-TJ-2023-031").title_ru == "Семинар по анализу рисков"
+    run = ImportRun.objects.get()
+    assert (run.kind, run.programme, run.status) == ("activities", bomca10, RunStatus.IMPORTED)
+
+
+def test_importing_the_same_activities_again_changes_nothing(bomca10, plan_file, capsys):
+    main(["import", "activities", str(plan_file), "--programme", "bomca10"])
+    before = activity_sizes()
+
+    status = main(["import", "activities", str(plan_file), "--programme", "bomca10"])
+
+    assert status == 0
+    assert (
+        capsys.readouterr()
+        .out.splitlines()[-1]
+        .endswith("Activities: 0 created, 0 changed, 2 unchanged.")
+    )
+    assert activity_sizes() == before
+
+
+def test_a_dry_run_of_activities_writes_nothing(bomca10, plan_file, capsys):
+    before = activity_sizes()
+
+    status = main(["import", "activities", str(plan_file), "--dry-run"])
+
+    assert status == 0
+    assert "would import 2 rows into BOMCA10. Activities: 2 created" in capsys.readouterr().out
+    assert activity_sizes() == before
+    assert ImportRun.objects.get().status == RunStatus.PREVIEWED
+
+
+def test_activities_with_problems_exit_1_naming_rows_and_write_nothing(bomca10, tmp_path, capsys):
+    path = tmp_path / "plan.csv"
+    path.write_bytes(
+        csv_bytes(
+            [
+                ["Component", "Title", "Type", "Country", "Start", "End"],
+                ["1", "Good", "Workshop", "Kyrgyzstan", "03.10.2023", "05.10.2023"],
+                ["9", "Bad component", "Workshop", "Kyrgyzstan", "03.10.2023", "05.10.2023"],
+                ["1", "Backwards", "Workshop", "Kyrgyzstan", "05.10.2023", "03.10.2023"],
+            ]
+        )
+    )
+    before = activity_sizes()
+
+    status = main(["import", "activities", str(path)])
+
+    out, err = capsys.readouterr()
+    assert (status, out) == (1, "")
+    assert err.splitlines() == [
+        "plan.csv: nothing imported; 2 problem(s) in sheet 'plan':",
+        "  row 3, column “Component”: “9” is not a component of the programme; write its number, "
+        "e.g. 1.",
+        "  row 4, column “End”: The end date is before the start date.",
+    ]
+    assert activity_sizes() == before
+    assert ImportRun.objects.get().status == RunStatus.REFUSED
+
+
+def test_a_saved_mapping_of_activities_is_used_by_name(bomca10, tmp_path, capsys):
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(
+        xlsx(
+            [["Read me first"]],
+            sheet="Readme",
+            other_sheets={
+                "Plan": [
+                    ["Notes"],
+                    ["Направление", "Мероприятие", "Начало", "Программная область"],
+                    [3, "Тренинг по грузам", "03.10.2023", "управление рисками"],
+                ]
+            },
+        )
+    )
+    template_save(
+        kind=ImportKind.ACTIVITIES,
+        name="Work plan 2023",
+        mapping={
+            "направление": "component",
+            "мероприятие": "title_ru",
+            "начало": "start_date",
+            "программная область": "thematic_area",
+        },
+    )
+    arguments = ["--mapping", "Work plan 2023", "--sheet", "Plan", "--header-row", "2"]
+
+    status = main(["import", "activities", str(path), *arguments])
+
+    assert status == 0, capsys.readouterr().err
+    assert ImportRun.objects.get().sheet == "Plan"
+    activity = Activity.objects.get(title_ru="Тренинг по грузам")
+    assert (activity.component.number, activity.thematic_area) == (3, "управление рисками")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (
+            ["participants"],
+            "bomca: error: Say which activity the list belongs to: --activity CODE.",
+        ),
+        (
+            ["activities", "--programme", "BOMCA9"],
+            "bomca: error: There is no programme BOMCA9; known programmes: BOMCA10.",
+        ),
+        (
+            ["activities", "--mapping", "Khatlon"],
+            "bomca: error: There is no saved mapping “Khatlon”; saved mappings: none.",
+        ),
+    ],
+)
+def test_a_missing_activity_or_unknown_programme_is_a_one_line_error(
+    bomca10, plan_file, capsys, arguments, message
+):
+    template_save(kind=ImportKind.PARTICIPANTS, name="Khatlon", mapping={"фио": "full_name"})
+    before = activity_sizes()
+
+    status = main(["import", arguments[0], str(plan_file), *arguments[1:]])
+
+    assert status == 1
+    assert capsys.readouterr().err.splitlines() == [message]
+    assert activity_sizes() == before
     assert not ImportRun.objects.exists()

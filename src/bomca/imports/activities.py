@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from bomca.accounts import access
+from bomca.accounts.models import Role
 from bomca.activities import services as activity_services
 from bomca.activities.models import (
     Activity,
@@ -298,9 +299,9 @@ def activities_import(
                 row=header_index + 2, column="", message=_("There are no rows under the headings.")
             )
         )
-    if result.problems:
-        return result
     try:
+        # Even when some rows could not be read, the others are checked by the activity rules
+        # (rolled back), so that one round of corrections fixes the whole file.
         with transaction.atomic():
             report = _activities_save(parsed, result, programme=programme, user=user)
             if result.problems or dry_run:
@@ -308,6 +309,7 @@ def activities_import(
     except _DryRun:
         pass
     if result.problems:
+        result.problems.sort(key=lambda problem: problem.row)
         return result
     result.activities = report
     result.imported = not dry_run
@@ -398,7 +400,10 @@ def _activity_rows(
         reader = _RowReader(row, number, columns, headings, problems)
         code = _text(reader.cell("code")).upper() or None
         existing = existing_by_code.get(code) if code else None
-        if code and existing is None and not activity_services.CODE_PATTERN.match(code):
+        mistyped = bool(
+            code and existing is None and not activity_services.CODE_PATTERN.match(code)
+        )
+        if code and mistyped:
             problems.append(
                 Problem(
                     row=number,
@@ -423,17 +428,29 @@ def _activity_rows(
                 data["start_date"], data["end_date"] = value
             else:
                 data[target] = value
-        if "start_date" in data and "end_date" not in data and "end_date" not in columns:
-            data["end_date"] = data["start_date"]  # a one-day activity
         counts = _row_counts(reader, columns)
+        key = (
+            getattr(data.get("component"), "pk", None),
+            data.get("start_date"),
+            name_key(data.get("title_en") or data.get("title_ru") or ""),
+        )
         if existing is None and code is None:
-            key = (
-                getattr(data.get("component"), "pk", None),
-                data.get("start_date"),
-                name_key(data.get("title_en") or data.get("title_ru") or ""),
-            )
             existing = existing_by_key.get(key)  # type: ignore[arg-type]
-        identity = existing.code if existing else code or repr(sorted(map(str, data.items())))
+        # A new activity without an end date lasts one day; an existing one keeps its end date
+        # when its cell is empty.
+        if (
+            "start_date" in data
+            and "end_date" not in data
+            and (existing is None or "end_date" not in columns)
+        ):
+            data["end_date"] = data["start_date"]
+        # Two new rows are the same activity when they would be matched to the same one on the
+        # next import (component, start date, title), or that import would refuse the file.
+        identity = (
+            existing.code
+            if existing
+            else code or repr(key if all(key) else sorted(map(str, data.items())))
+        )
         if identity in first_row:
             problems.append(
                 Problem(
@@ -444,8 +461,13 @@ def _activity_rows(
             )
         else:
             first_row[identity] = number
-        if existing is None:
-            problems.extend(_new_activity_gaps(data, number, columns, headings))
+        if existing is None and not mistyped:  # a mistyped code meant an existing activity
+            noted = {problem.column for problem in problems}
+            problems.extend(
+                gap
+                for gap in _new_activity_gaps(data, number, columns, headings)
+                if not gap.column or gap.column not in noted
+            )
         if problems:
             _add_problems(result, problems)
             continue
@@ -512,20 +534,16 @@ def _activities_save(
             data.setdefault("activity_type", ActivityType.WORKSHOP)
             data.setdefault("scope", Scope.NATIONAL if data.get("host_country") else Scope.REGIONAL)
         problems: list[Problem] = []
+        if user is not None and row.existing and not access.may_change_activity(user, row.existing):
+            # As the form does: checked before the change as well as after, or a coordinator
+            # could take another country's activity by writing their own country in its row.
+            _add_problems(result, [_outside_problem(row.number, user, result, columns)])
+            continue
         try:
             with transaction.atomic():
                 activity, action = _activity_write(row, data, programme=programme, listed=listed)
                 if user is not None and not access.may_change_activity(user, activity):
-                    problems.append(
-                        Problem(
-                            row=row.number,
-                            column="",
-                            message=_(
-                                "You may not record this activity: it is outside your "
-                                "components or countries."
-                            ),
-                        )
-                    )
+                    problems.append(_outside_problem(row.number, user, result, columns))
         except ValidationError as error:
             for name, messages in _error_items(error):
                 column = _FIELD_OF_ERROR.get(name, name)
@@ -551,6 +569,23 @@ def _activities_save(
         else:
             report.unchanged += 1
     return report
+
+
+#: The column that puts a row outside what a role may record.
+_OUTSIDE_COLUMN = {Role.COMPONENT_LEAD: "component", Role.NATIONAL_COORDINATOR: "host_country"}
+
+
+def _outside_problem(
+    number: int, user: Any, result: ImportResult, columns: Mapping[str, int]
+) -> Problem:
+    """A row the user may not record, named by the column of their components or countries."""
+    role = access.role_of(user)
+    name = _OUTSIDE_COLUMN.get(role, "") if role else ""
+    return Problem(
+        row=number,
+        column=result.headers[columns[name]] if name in columns else "",
+        message=_("You may not record this activity: it is outside your components or countries."),
+    )
 
 
 def _error_items(error: ValidationError) -> list[tuple[str, list[str]]]:

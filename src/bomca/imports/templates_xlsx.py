@@ -123,7 +123,8 @@ def activities_template_xlsx(programme: Programme) -> bytes:
     assert sheet is not None
     sheet.title = "Activities"
     countries = list(programme.countries.order_by("name_en"))
-    all_countries = list(Country.objects.order_by("name_en"))
+    # Abroad means outside the programme's countries: the importer refuses one of them there.
+    abroad = list(Country.objects.exclude(pk__in=programme.countries.all()).order_by("name_en"))
     lists: dict[str, list[str]] = {
         "component": [
             str(component.number) for component in programme.components.order_by("number")
@@ -132,7 +133,7 @@ def activities_template_xlsx(programme: Programme) -> bytes:
         "scope": [str(label) for _value, label in Scope.choices],
         "format": [str(label) for _value, label in Format.choices],
         "host_country": [country.name for country in countries],
-        "abroad_country": [country.name for country in all_countries],
+        "abroad_country": [country.name for country in abroad],
         "status": [str(label) for _value, label in Status.choices],
         "delivered_by": [str(label) for _value, label in DeliveredBy.choices],
     }
