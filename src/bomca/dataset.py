@@ -30,6 +30,7 @@ from bomca.core.errors import ApplicationError
 from bomca.core.models import Source
 from bomca.core.periods import Period, parse_period
 from bomca.core.records import describe_validation_error
+from bomca.grants.services import call_ensure
 from bomca.people.models import AttendanceRole
 from bomca.people.services import (
     AttendanceInput,
@@ -117,6 +118,13 @@ def dataset_load(*, path: Path | None = None) -> LoadReport:
         "newsletters",
         lambda record: _count(
             report, "newsletter issues", newsletter_issue_ensure(programme=programme, record=record)
+        ),
+    )
+    _each(
+        data,
+        "grants",
+        lambda record: _count(
+            report, "grant calls", call_ensure(programme=programme, record=record)
         ),
     )
     return report
