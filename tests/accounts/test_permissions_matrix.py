@@ -63,6 +63,17 @@ page                     pm    admin super me    c2lead tjcoord proc  grants com
 /imports/participants/KG/  200 200   200   200   200    404     403   403    403   403   403   login
 /imports/participants/RKG/ 200 200   200   200   200    403     403   403    403   403   403   login
 /imports/templates/attendance-sheet.xlsx 200 200 200 200 200 200 403 403 403 403   403   login
+/grants/                 200   200   200   200   200    200     200   200    200   200   200   login
+/grants/export/?format=csv 200 200   200   200   200    200     200   200    200   200   200   login
+/grants/calls/           200   200   200   200   200    200     200   200    200   200   200   login
+/grants/calls/new/       200   200   200   403   403    403     403   200    403   403   403   login
+/grants/calls/BOMCA10-CfP-1/ 200 200 200   200   200    200     200   200    200   200   200   login
+/grants/calls/BOMCA10-CfP-1/edit/ 200 200 200 403 403   403     403   200    403   403   403   login
+/grants/BOMCA10-CfP-1-G05/ 200 200   200   200   200    200     200   200    200   200   200   login
+/grants/BOMCA10-CfP-1-G01/ 200 200   200   200   200    404     200   200    200   200   200   login
+/grants/BOMCA10-CfP-1-G05/edit/ 200 200 200 403 403     403     403   200    403   403   403   login
+/grants/BOMCA10-CfP-1-G01/status/ 200 200 200 403 403   404     403   200    403   403   403   login
+/grants/BOMCA10-CfP-1-G05/payments/new/ 200 200 200 403 403 403 403   200    403   403   403   login
 /accounts/audit/         403   200   200   403   403    403     403   403    403   403   403   login
 /admin/                  admin 200   200   admin admin  admin   admin admin  admin admin admin admin
 """

@@ -15,6 +15,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -80,3 +82,32 @@ def xlsx_bytes(title: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+#: The content type of each download format.
+SPREADSHEET_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def spreadsheet_response(
+    *,
+    file_format: str,
+    title: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Cell]],
+    filename: str,
+) -> HttpResponseBase:
+    """A download of ``rows``: CSV streamed as the rows are read, or an XLSX sheet ``title``."""
+    response: HttpResponseBase
+    if file_format == "csv":
+        response = StreamingHttpResponse(
+            csv_stream(header, rows), content_type=SPREADSHEET_TYPES["csv"]
+        )
+    else:
+        response = HttpResponse(
+            xlsx_bytes(title, header, rows), content_type=SPREADSHEET_TYPES["xlsx"]
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
