@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -371,6 +372,85 @@ def cmd_people(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_grants(args: argparse.Namespace) -> int:
+    """Grant projects: list them with their totals, or move one to its next status."""
+    from bomca.core.errors import ApplicationError
+
+    if args.action == "list":
+        if args.contract:
+            raise ApplicationError(
+                "'grants list' takes no contract number; use --country or --status."
+            )
+        return _grants_list(args)
+    if not args.contract or not args.to:
+        raise ApplicationError("'grants move' needs a contract number and --to STATUS.")
+    return _grants_move(args)
+
+
+def _grants_list(args: argparse.Namespace) -> int:
+    from bomca.core.errors import ApplicationError
+    from bomca.core.money import money_format, totals_format
+    from bomca.grants.models import ProjectStatus
+    from bomca.grants.selectors import (
+        ProjectFilters,
+        project_totals,
+        projects_for_list,
+        projects_matching,
+    )
+    from bomca.reference.selectors import programme_get
+
+    if args.status and args.status not in ProjectStatus.values:
+        raise ApplicationError(
+            f"There is no status {args.status!r}; use one of: {', '.join(ProjectStatus.values)}."
+        )
+    programme = programme_get(code=args.programme)
+    filters = ProjectFilters(country=(args.country or "").upper(), status=args.status or "")
+    projects = projects_matching(programme=programme, filters=filters)
+    for project in projects_for_list(projects):
+        application = project.application
+        print(
+            f"{project.contract_number}  {project.status:<12}  {application.country.code}  "
+            f"{project.start_date}..{project.end_date}  "
+            f"{money_format(project.amount, project.currency)} "
+            f"(paid {money_format(project.paid, project.currency)})  "  # type: ignore[attr-defined]
+            f"{application.organisation.name_en}"
+        )
+    totals = project_totals(projects)
+    print(
+        f"{projects.count()} project(s). Contracted: {totals_format(totals.contracted) or '0'}. "
+        f"Paid: {totals_format(totals.paid) or '0'}."
+    )
+    return 0
+
+
+def _grants_move(args: argparse.Namespace) -> int:
+    from django.utils import timezone
+
+    from bomca.accounts.models import User
+    from bomca.core.errors import ApplicationError
+    from bomca.grants.models import GrantProject
+    from bomca.grants.services import project_move
+
+    project = GrantProject.objects.filter(contract_number=args.contract).first()
+    if project is None:
+        raise ApplicationError(f"There is no grant project {args.contract}.")
+    by = None
+    if args.by:
+        by = User.objects.filter(username=args.by).first()
+        if by is None:
+            raise ApplicationError(f"There is no user {args.by!r}.")
+    before = project.get_status_display()
+    project_move(
+        project=project,
+        to_status=args.to,
+        on=args.date or timezone.localdate(),
+        by=by,
+        note=args.note,
+    )
+    print(f"{project.contract_number}: {before} -> {project.get_status_display()}.")
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     """Write a backup (database, uploaded files, checksums) to one ZIP file."""
     from bomca.backup import backup_create
@@ -421,6 +501,43 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _grants_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "action",
+        choices=("list", "move"),
+        help="list: the projects and their totals per currency; move: one status step",
+    )
+    parser.add_argument(
+        "contract", nargs="?", help="move: the contract number, e.g. BOMCA10-CfP-1-G01"
+    )
+    parser.add_argument(
+        "--status",
+        help="list: only projects in this status (contracted, ongoing, final_report, closed, "
+        "terminated)",
+    )
+    parser.add_argument("--country", help="list: only projects in this country, e.g. KG")
+    parser.add_argument(
+        "--programme", help="list: programme code, e.g. BOMCA10 (default: the default programme)"
+    )
+    parser.add_argument(
+        "--to",
+        help="move: the new status; from contracted: ongoing or terminated; from ongoing: "
+        "final_report or terminated; from final_report: closed",
+    )
+    parser.add_argument("--date", type=_day, help="move: the day of the step (default: today)")
+    parser.add_argument(
+        "--note", default="", help="move: why, or what happened (required to terminate)"
+    )
+    parser.add_argument("--by", help="move: the username recorded as having made the step")
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init": cmd_init,
     "demo": cmd_demo,
@@ -429,6 +546,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "newsletter": cmd_newsletter,
     "import": cmd_import,
     "people": cmd_people,
+    "grants": cmd_grants,
     "backup": cmd_backup,
     "restore": cmd_restore,
     "manage": cmd_manage,
@@ -531,6 +649,8 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument(
                 "--yes", action="store_true", help="erase: confirm that it cannot be undone"
             )
+        elif name == "grants":
+            _grants_options(command)
         elif name == "backup":
             command.add_argument(
                 "-o", "--output", type=Path, required=True, help="the ZIP file to write"
