@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -33,7 +33,7 @@ from bomca.activities.selectors import (
 )
 from bomca.activities.services import activity_create, activity_update
 from bomca.core.http import HtmxHttpRequest
-from bomca.core.spreadsheets import csv_stream, xlsx_bytes
+from bomca.core.spreadsheets import SPREADSHEET_TYPES, spreadsheet_response
 from bomca.reference.selectors import programme_for_request
 
 PAGE_SIZE = 25
@@ -67,13 +67,10 @@ def activity_list_view(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-EXPORT_FORMATS = {"csv", "xlsx"}
-
-
 def activity_export_view(request: HttpRequest) -> HttpResponseBase:
     """The register as CSV or XLSX: the same filters, sort and access as the page; logged."""
     export_format = request.GET.get("format", "xlsx")
-    if export_format not in EXPORT_FORMATS:
+    if export_format not in SPREADSHEET_TYPES:
         raise Http404(_("Unknown export format."))
     programme = programme_for_request(request)
     form = ActivityFilterForm(request.GET or None, programme=programme)
@@ -81,25 +78,18 @@ def activity_export_view(request: HttpRequest) -> HttpResponseBase:
     activities = access.activities_visible_to(
         request.user, activity_list(programme=programme, filters=form.filters(), ordering=ordering)
     )
-    header = activity_export_header()
-    rows = activity_export_rows(user=request.user, activities=activities)
     audit_event_record(
         kind=AuditEventKind.EXPORT,
         request=request,
         detail={"what": "activities", "format": export_format, "rows": activities.count()},
     )
-    filename = f"{programme.code}-activities-{timezone.localdate():%Y%m%d}.{export_format}"
-    if export_format == "csv":
-        response: HttpResponseBase = StreamingHttpResponse(
-            csv_stream(header, rows), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        response = HttpResponse(
-            xlsx_bytes(_("Activities"), header, rows),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return spreadsheet_response(
+        file_format=export_format,
+        title=_("Activities"),
+        header=activity_export_header(),
+        rows=activity_export_rows(user=request.user, activities=activities),
+        filename=f"{programme.code}-activities-{timezone.localdate():%Y%m%d}.{export_format}",
+    )
 
 
 def _visible_activity(request: HttpRequest, code: str) -> Activity:

@@ -14,7 +14,6 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBase,
-    StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,7 +22,7 @@ from django.utils.translation import gettext as _
 from bomca.accounts import access
 from bomca.accounts.models import AuditEventKind
 from bomca.accounts.services import audit_event_record
-from bomca.core.spreadsheets import Cell, csv_stream, xlsx_bytes
+from bomca.core.spreadsheets import SPREADSHEET_TYPES, Cell, spreadsheet_response
 from bomca.people.models import Attendance, AttendanceRole, Participant, Trainer
 from bomca.people.selectors import duplicate_groups
 from bomca.people.services import merge_plan, participants_merge
@@ -52,16 +51,10 @@ def participant_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "people/list.html", context)
 
 
-EXPORT_FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
 def participant_export_view(request: HttpRequest, file_format: str) -> HttpResponseBase:
     """The participants the user may see as CSV or XLSX; contacts and year of birth only when
     asked for (``?personal=1``) — the export says which; logged without names."""
-    if file_format not in EXPORT_FORMATS:
+    if file_format not in SPREADSHEET_TYPES:
         raise Http404(_("Unknown export format."))
     if not access.may_see_personal_data(request.user):
         raise PermissionDenied
@@ -105,17 +98,13 @@ def participant_export_view(request: HttpRequest, file_format: str) -> HttpRespo
         request=request,
         detail={"what": "participants", "format": file_format, "personal": personal},
     )
-    name = f"participants-{timezone.localdate():%Y%m%d}.{file_format}"
-    if file_format == "csv":
-        response: HttpResponseBase = StreamingHttpResponse(
-            csv_stream(header, rows()), content_type=EXPORT_FORMATS["csv"]
-        )
-    else:
-        response = HttpResponse(
-            xlsx_bytes(str(_("Participants")), header, rows()), content_type=EXPORT_FORMATS["xlsx"]
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return spreadsheet_response(
+        file_format=file_format,
+        title=str(_("Participants")),
+        header=header,
+        rows=rows(),
+        filename=f"participants-{timezone.localdate():%Y%m%d}.{file_format}",
+    )
 
 
 def duplicates_view(request: HttpRequest) -> HttpResponse:
