@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
+import pytest
+
+from bomca.core.errors import ApplicationError
 from bomca.core.models import Source
 from bomca.core.periods import parse_period
-from bomca.dataset import dataset_load
+from bomca.dataset import dataset_load, reference_dataset_path
 from bomca.grants.models import (
     Application,
     CallForProposals,
@@ -101,3 +105,17 @@ def test_the_reference_grants_load_twice_without_change(bomca10):
 
 def test_the_timeline_is_dated_in_the_past(bomca10):
     assert not StatusChange.objects.filter(date__gt=date(2023, 6, 30)).exists()
+
+
+def test_a_reference_step_the_machine_refuses_names_the_record(db, tmp_path):
+    data = json.loads(reference_dataset_path().read_text(encoding="utf-8"))
+    project = data["grants"][0]["applications"][0]["project"]
+    project["steps"] = [{"to": "closed", "date": "2023-06-01"}]
+    path = tmp_path / "dataset.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+    with pytest.raises(ApplicationError) as refused:
+        dataset_load(path=path)
+
+    assert refused.value.message.startswith("Dataset record grants[0] is invalid: ValueError: ")
+    assert "cannot move from “Contracted” to “Closed”" in refused.value.message

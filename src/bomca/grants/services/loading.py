@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 
+from bomca.core.errors import ApplicationError
 from bomca.grants.models import (
     Application,
     CallForProposals,
@@ -68,8 +69,12 @@ def call_ensure(*, programme: Programme, record: Record) -> tuple[CallForProposa
             "max_duration_months": int(record.get("max_duration_months", 12)),
         }
         call = call_create(programme=programme, data=data, countries=countries, **provenance)
-    for item in record.get("applications", []):
-        _application_ensure(call, item, provenance)
+    try:
+        for item in record.get("applications", []):
+            _application_ensure(call, item, provenance)
+    except ApplicationError as error:
+        # As a ValueError the dataset loader names the record that broke a rule.
+        raise ValueError(error.message) from None
     return call, created
 
 
