@@ -38,6 +38,7 @@ from bomca.people.services import (
     PersonInput,
     attendance_list_save,
 )
+from bomca.procurement.services import need_ensure
 from bomca.reference.models import Component, Country, Organisation, Programme
 from bomca.reference.services import country_ensure, organisation_ensure, programme_ensure
 from bomca.reporting.services import newsletter_issue_ensure
@@ -113,6 +114,13 @@ def dataset_load(*, path: Path | None = None) -> LoadReport:
         )
         for _made in range(made):
             report.count("synthetic attendance lists", created=True)
+    _each(
+        data,
+        "procurement",
+        lambda record: _count(
+            report, "procurement needs", need_ensure(programme=programme, record=record)
+        ),
+    )
     _each(
         data,
         "newsletters",
