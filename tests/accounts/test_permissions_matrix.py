@@ -59,6 +59,16 @@ page                     pm    admin super me    c2lead tjcoord proc  grants com
 /people/duplicates/      200   200   200   200   403    403     403   403    403   403   403   login
 /people/export.csv       200   200   200   200   403    200     403   403    403   403   403   login
 /people/trainers/        200   200   200   200   200    200     200   200    200   200   200   login
+/procurement/            200   200   200   200   200    200     200   200    200   200   200   login
+/procurement/export/?format=csv 200 200 200 200  200    200     200   200    200   200   200   login
+/procurement/new/        200   200   200   403   403    403     200   403    403   403   403   login
+/procurement/PR-TJ-2022-001/ 200 200 200   200   200    200     200   200    200   200   200   login
+/procurement/PR-KG-2023-002/ 200 200 200   200   200    404     200   200    200   200   200   login
+/procurement/PR-TJ-2022-001/edit/ 200 200 200 403 403   403     200   403    403   403   403   login
+/procurement/PR-KG-2023-002/edit/ 200 200 200 403 403   404     200   403    403   403   403   login
+/procurement/PR-TJ-2022-001/move/ 200 200 200 403 403   403     200   403    403   403   403   login
+/procurement/PR-TJ-2022-001/deliveries/new/ 200 200 200 403 403 403 200 403  403   403   403   login
+/procurement/PR-UZ-2023-005/hand-overs/new/ 200 200 200 403 403 404 200 403  403   403   403   login
 /imports/participants/TJ/  200 200   200   200   403    200     403   403    403   403   403   login
 /imports/participants/KG/  200 200   200   200   200    404     403   403    403   403   403   login
 /imports/participants/RKG/ 200 200   200   200   200    403     403   403    403   403   403   login
