@@ -161,6 +161,7 @@ def test_docs_prints_every_subcommand(capsys):
         "newsletter",
         "import",
         "people",
+        "procurement",
         "grants",
         "backup",
         "restore",

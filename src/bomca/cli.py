@@ -374,17 +374,37 @@ def cmd_people(args: argparse.Namespace) -> int:
 
 def cmd_grants(args: argparse.Namespace) -> int:
     """Grant projects: list them with their totals, or move one to its next status."""
+    return _list_or_move(
+        args,
+        "grants",
+        key="contract",
+        key_name="contract number",
+        listing=_grants_list,
+        moving=_grants_move,
+    )
+
+
+def _list_or_move(
+    args: argparse.Namespace,
+    command: str,
+    *,
+    key: str,
+    key_name: str,
+    listing: Callable[[argparse.Namespace], int],
+    moving: Callable[[argparse.Namespace], int],
+) -> int:
+    """Run ``list`` (which names no record) or ``move`` (which names one and its new status)."""
     from bomca.core.errors import ApplicationError
 
     if args.action == "list":
-        if args.contract:
+        if getattr(args, key):
             raise ApplicationError(
-                "'grants list' takes no contract number; use --country or --status."
+                f"'{command} list' takes no {key_name}; use --country or --status."
             )
-        return _grants_list(args)
-    if not args.contract or not args.to:
-        raise ApplicationError("'grants move' needs a contract number and --to STATUS.")
-    return _grants_move(args)
+        return listing(args)
+    if not getattr(args, key) or not args.to:
+        raise ApplicationError(f"'{command} move' needs a {key_name} and --to STATUS.")
+    return moving(args)
 
 
 def _grants_list(args: argparse.Namespace) -> int:
@@ -451,6 +471,75 @@ def _grants_move(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_procurement(args: argparse.Namespace) -> int:
+    """Procurement needs: list them with their totals, or move one to another step."""
+    return _list_or_move(
+        args,
+        "procurement",
+        key="reference",
+        key_name="reference",
+        listing=_procurement_list,
+        moving=_procurement_move,
+    )
+
+
+def _procurement_list(args: argparse.Namespace) -> int:
+    from django.utils import timezone
+
+    from bomca.core.errors import ApplicationError
+    from bomca.core.money import totals_format
+    from bomca.procurement.models import NeedStatus
+    from bomca.procurement.selectors import NeedFilters, need_list, need_totals, need_values
+    from bomca.reference.selectors import programme_get
+
+    if args.status and args.status not in NeedStatus.values:
+        raise ApplicationError(
+            f"There is no status {args.status!r}; use one of: {', '.join(NeedStatus.values)}."
+        )
+    programme = programme_get(code=args.programme)
+    filters = NeedFilters(country=(args.country or "").upper(), status=args.status or "")
+    needs = need_list(programme=programme, filters=filters, today=timezone.localdate())
+    listed = list(needs)
+    values = need_values(listed)
+    for need in listed:
+        estimated = values[need.pk].estimated if need.pk in values else {}
+        print(
+            f"{need.reference}  {need.status:<11}  {need.country.code}  {need.horizon:<10}  "
+            f"{totals_format(estimated) or '-'}  {need.title_en}"
+        )
+    totals = need_totals(needs)
+    print(
+        f"{totals.needs} need(s), {totals.items} item(s). "
+        f"Estimated: {totals_format(totals.estimated) or '0'}. "
+        f"Contracted: {totals_format(totals.contracted) or '0'}."
+    )
+    return 0
+
+
+def _procurement_move(args: argparse.Namespace) -> int:
+    from django.utils import timezone
+
+    from bomca.accounts.models import User
+    from bomca.core.errors import ApplicationError
+    from bomca.procurement.models import ProcurementNeed
+    from bomca.procurement.services import need_move, status_label
+
+    need = ProcurementNeed.objects.filter(reference=args.reference).first()
+    if need is None:
+        raise ApplicationError(f"There is no procurement need {args.reference}.")
+    by = None
+    if args.by:
+        by = User.objects.filter(username=args.by).first()
+        if by is None:
+            raise ApplicationError(f"There is no user {args.by!r}.")
+    before = status_label(need.status)
+    moved = need_move(
+        need=need, to=args.to, on=args.date or timezone.localdate(), by=by, note=args.note
+    )
+    print(f"{moved.reference}: {before} -> {status_label(moved.status)}.")
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     """Write a backup (database, uploaded files, checksums) to one ZIP file."""
     from bomca.backup import backup_create
@@ -508,34 +597,59 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _grants_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "action",
-        choices=("list", "move"),
-        help="list: the projects and their totals per currency; move: one status step",
-    )
-    parser.add_argument(
-        "contract", nargs="?", help="move: the contract number, e.g. BOMCA10-CfP-1-G01"
-    )
-    parser.add_argument(
-        "--status",
-        help="list: only projects in this status (contracted, ongoing, final_report, closed, "
-        "terminated)",
-    )
-    parser.add_argument("--country", help="list: only projects in this country, e.g. KG")
+def _list_and_move_options(
+    parser: argparse.ArgumentParser,
+    *,
+    action_help: str,
+    key: str,
+    key_help: str,
+    status_help: str,
+    country_help: str,
+    to_help: str,
+    note_help: str,
+) -> None:
+    """The options of a record kind that is listed with totals and moved one step at a time."""
+    parser.add_argument("action", choices=("list", "move"), help=action_help)
+    parser.add_argument(key, nargs="?", help=key_help)
+    parser.add_argument("--status", help=status_help)
+    parser.add_argument("--country", help=country_help)
     parser.add_argument(
         "--programme", help="list: programme code, e.g. BOMCA10 (default: the default programme)"
     )
-    parser.add_argument(
-        "--to",
-        help="move: the new status; from contracted: ongoing or terminated; from ongoing: "
-        "final_report or terminated; from final_report: closed",
-    )
+    parser.add_argument("--to", help=to_help)
     parser.add_argument("--date", type=_day, help="move: the day of the step (default: today)")
-    parser.add_argument(
-        "--note", default="", help="move: why, or what happened (required to terminate)"
-    )
+    parser.add_argument("--note", default="", help=note_help)
     parser.add_argument("--by", help="move: the username recorded as having made the step")
+
+
+def _grants_options(parser: argparse.ArgumentParser) -> None:
+    _list_and_move_options(
+        parser,
+        action_help="list: the projects and their totals per currency; move: one status step",
+        key="contract",
+        key_help="move: the contract number, e.g. BOMCA10-CfP-1-G01",
+        status_help="list: only projects in this status (contracted, ongoing, final_report, "
+        "closed, terminated)",
+        country_help="list: only projects in this country, e.g. KG",
+        to_help="move: the new status; from contracted: ongoing or terminated; from ongoing: "
+        "final_report or terminated; from final_report: closed",
+        note_help="move: why, or what happened (required to terminate)",
+    )
+
+
+def _procurement_options(parser: argparse.ArgumentParser) -> None:
+    _list_and_move_options(
+        parser,
+        action_help="list: the needs and their totals per currency; move: one step of a need",
+        key="reference",
+        key_help="move: the need's reference, e.g. PR-KG-2023-003",
+        status_help="list: only needs in this status (identified, specified, tendered, "
+        "evaluated, contracted, delivered, handed_over, on_hold, cancelled)",
+        country_help="list: only needs of this country, e.g. KG",
+        to_help="move: the new status: the next step, on_hold or cancelled; from on_hold, the "
+        "step it was held at",
+        note_help="move: why, or what happened (required for on_hold, cancelled)",
+    )
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -546,6 +660,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "newsletter": cmd_newsletter,
     "import": cmd_import,
     "people": cmd_people,
+    "procurement": cmd_procurement,
     "grants": cmd_grants,
     "backup": cmd_backup,
     "restore": cmd_restore,
@@ -651,6 +766,8 @@ def build_parser() -> argparse.ArgumentParser:
             )
         elif name == "grants":
             _grants_options(command)
+        elif name == "procurement":
+            _procurement_options(command)
         elif name == "backup":
             command.add_argument(
                 "-o", "--output", type=Path, required=True, help="the ZIP file to write"
