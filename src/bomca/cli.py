@@ -165,9 +165,37 @@ def _print_figure_tables(figures: dict[str, Any]) -> None:
         for group in ("capacity_building", "management"):
             for row in upcoming[group]:
                 console.print(f"  {row['start_date']}  {row['code']}  {row['title_en']}")
-    for pillar in ("procurement", "grants"):
-        if figures[pillar] is None:
-            console.print(f"\n{pillar.capitalize()}: not yet recorded in the system.")
+    procurement, grants = figures["procurement"], figures["grants"]
+    if procurement is None:
+        console.print("\nProcurement: not yet recorded in the system.")
+    else:
+        table = Table(title=f"Procurement as of {procurement['as_of']}", title_justify="left")
+        for heading in ("status", "needs", "items", "value (contracted, else estimated)"):
+            table.add_column(heading, justify="left" if heading == "status" else "right")
+        for status, bucket in procurement["by_status"].items():
+            if bucket["needs"]:
+                value = "; ".join(f"{amount} {code}" for code, amount in bucket["value"].items())
+                table.add_row(status, str(bucket["needs"]), str(bucket["items"]), value)
+        console.print(table)
+        funnel = ", ".join(f"{row['status']} {row['needs']}" for row in procurement["funnel"])
+        console.print(f"Needs that reached each step: {funnel}")
+    if grants is None:
+        console.print("\nGrants: not yet recorded in the system.")
+    else:
+        table = Table(title="Grant projects", title_justify="left")
+        table.add_column("status")
+        table.add_column("projects", justify="right")
+        for status, count in grants["projects"]["by_status"].items():
+            if count:
+                table.add_row(status, str(count))
+        console.print(table)
+        for row in grants["money"]["by_currency"]:
+            console.print(f"{row['currency']}: committed {row['committed']}, paid {row['paid']}")
+        reached = grants["people_reached"]
+        console.print(
+            f"People reached: {reached['total']} ({reached['by_sex']['women']} women, "
+            f"{reached['by_sex']['men']} men), from {reached['reports']} report(s)."
+        )
 
 
 def cmd_newsletter(args: argparse.Namespace) -> int:
@@ -241,8 +269,7 @@ def _write_atomically(path: Path, content: bytes) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """Import a spreadsheet (XLSX, XLS, ODS or CSV): participants of an activity, or activities;
-    all or nothing."""
+    """Import a spreadsheet (XLSX, XLS, ODS, CSV) of participants or activities, all or nothing."""
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
     from bomca.activities.models import Activity

@@ -102,9 +102,11 @@ def _base(chart: alt.TopLevelMixin, title: str) -> dict[str, Any]:
 
 def _bar(data: ChartData) -> dict[str, Any]:
     """Horizontal bars, longest first as given, each with its value written at its end."""
+    # ``texts`` prints values that are not plain counts (amounts with their currency).
+    texts = data.options.get("texts") or [number(row[1]) for row in data.rows]
     values = [
-        {"label": row[0], "value": row[1] or 0, "text": number(row[1]), "order": index}
-        for index, row in enumerate(data.rows)
+        {"label": row[0], "value": row[1] or 0, "text": text, "order": index}
+        for index, (row, text) in enumerate(zip(data.rows, texts, strict=True))
     ]
     colour = data.options.get("colour", PALETTE[0])
     lines = max((str(row[0]).count("\n") + 1 for row in data.rows), default=1)

@@ -23,6 +23,7 @@ from bomca.people.selectors import UNKNOWN_ORGANISATION
 from bomca.reference.models import Country, OrganisationKind, _in_language
 from bomca.reference.selectors import component_list
 from bomca.reporting.charts import PALETTE, SEX_COLOURS, ChartData, number
+from bomca.reporting.pillar_charts import grants_charts, procurement_charts
 from bomca.reporting.selectors import KeyFigures
 
 #: Below this, a count of people is not printed exactly outside its reader's reach.
@@ -290,6 +291,13 @@ def period_charts(figures: KeyFigures, *, count: CountShown = exact) -> list[Cha
             },
         )
     )
+    # --- procurement and grants ------------------------------------------------------------
+    pillar_codes = set((figures.procurement or {}).get("items_by_country_and_status", {})) | set(
+        ((figures.grants or {}).get("projects") or {}).get("by_country_and_status", {})
+    )
+    pillar_countries = country_names(pillar_codes)
+    charts += procurement_charts(figures.procurement, countries=pillar_countries, period=period)
+    charts += grants_charts(figures.grants, countries=pillar_countries, period=period, count=count)
     return charts
 
 

@@ -28,6 +28,7 @@ from bomca.reference.selectors import component_list
 from bomca.reporting.charts import ChartData, charts_svg, number
 from bomca.reporting.infographics import (
     CountShown,
+    country_names,
     day_span,
     month_year,
     period_charts,
@@ -35,6 +36,13 @@ from bomca.reporting.infographics import (
     published,
 )
 from bomca.reporting.models import NewsletterIssue, NewsletterPicture
+from bomca.reporting.pillar_charts import (
+    GRANTS_CHARTS,
+    PROCUREMENT_CHARTS,
+    grants_summary,
+    pillar_country_codes,
+    procurement_summary,
+)
 from bomca.reporting.selectors import KeyFigures, key_figures
 
 LANGUAGES = ("en", "ru")
@@ -154,6 +162,9 @@ def newsletter_context(
     activity_figures = [found for name in ACTIVITY_CHARTS if (found := figure(name))]
     participation_figures = [found for name in PARTICIPATION_CHARTS if (found := figure(name))]
     exchange_figure = figure("trainer-exchanges")
+    procurement_charts = [found for name in PROCUREMENT_CHARTS if (found := figure(name))]
+    grants_charts = [found for name in GRANTS_CHARTS if (found := figure(name))]
+    pillar_countries = country_names(pillar_country_codes(figures.procurement, figures.grants))
     components = component_list(programme=programme)
     narratives = {
         narrative.component_id: narrative
@@ -191,6 +202,10 @@ def newsletter_context(
         "activity_figures": activity_figures,
         "participation_figures": participation_figures,
         "exchange_figure": exchange_figure,
+        "procurement_figures": procurement_charts,
+        "grants_figures": grants_charts,
+        "procurement": procurement_summary(figures.procurement, countries=pillar_countries),
+        "grants": grants_summary(figures.grants, countries=pillar_countries, count=count),
         "editorials": [
             {
                 "author": editorial.author_name,

@@ -24,17 +24,21 @@ from bomca.core.periods import (
     parse_period,
     quarter_of,
 )
+from bomca.grants.models import CallForProposals
+from bomca.grants.selectors import grants_figures
 from bomca.people.selectors import (
     ParticipantTotals,
     TrainingResults,
     participants_of_implemented,
     training_results_of_period,
 )
+from bomca.procurement.models import ProcurementNeed
+from bomca.procurement.selectors import procurement_figures
 from bomca.reference.models import Programme
 from bomca.reporting.models import NewsletterIssue
 
 #: Version of the JSON contract of ``KeyFigures.as_dict``; keys are added, never renamed.
-FIGURES_SCHEMA_VERSION = 3
+FIGURES_SCHEMA_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,8 @@ def timeline(*, programme: Programme, period: Period) -> Timeline:
 @dataclass(frozen=True)
 class KeyFigures:
     """Every figure of a programme for a period; the one source of the dashboard, newsletter
-    and ``bomca figures``. ``procurement`` and ``grants`` are ``None`` until such records exist."""
+    and ``bomca figures``. ``procurement`` and ``grants`` are ``None`` while the programme has
+    no procurement need, respectively no call for proposals, recorded."""
 
     programme: Programme
     period: Period
@@ -159,6 +164,16 @@ def key_figures(*, programme: Programme, period: Period) -> KeyFigures:
             else UpcomingActivities()
         ),
         training=training_results_of_period(programme=programme, period=period),
+        procurement=(
+            procurement_figures(programme=programme, period=period)
+            if ProcurementNeed.objects.filter(programme=programme).exists()
+            else None
+        ),
+        grants=(
+            grants_figures(programme=programme, period=period)
+            if CallForProposals.objects.filter(programme=programme).exists()
+            else None
+        ),
     )
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
         views.chart_download_view,
         name="chart_download",
     ),
+    path("late/", views.late_view, name="late"),
     path("newsletters/", newsletter_views.newsletter_list_view, name="newsletters"),
     path("newsletters/<int:pk>/", newsletter_views.newsletter_detail_view, name="newsletter"),
     path(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -25,12 +26,19 @@ from bomca.core.errors import ApplicationError
 from bomca.core.http import HtmxHttpRequest
 from bomca.core.periods import Period, parse_period
 from bomca.core.spreadsheets import csv_stream, xlsx_bytes
+from bomca.grants.selectors import overdue_reports
 from bomca.people.models import Sex
 from bomca.people.selectors import ResultFigures
+from bomca.procurement.selectors import late_deliveries
 from bomca.reference.models import Country, Programme
 from bomca.reference.selectors import component_list, programme_for_request
 from bomca.reporting.charts import ChartData, chart_png, chart_svg, charts_svg
-from bomca.reporting.infographics import period_charts, period_dates
+from bomca.reporting.infographics import country_names, period_charts, period_dates
+from bomca.reporting.pillar_charts import (
+    grants_summary,
+    pillar_country_codes,
+    procurement_summary,
+)
 from bomca.reporting.selectors import KeyFigures, default_period, key_figures
 
 
@@ -207,9 +215,24 @@ def dashboard_view(request: HtmxHttpRequest) -> HttpResponse:
             else ""
         ),
         "query": urlencode({"programme": programme.code, "period": period.label}),
+        **_pillars(request, figures),
     }
     template = "reporting/_dashboard.html" if request.htmx else "reporting/dashboard.html"
     return render(request, template, context)
+
+
+def _pillars(request: HttpRequest, figures: KeyFigures) -> dict[str, Any]:
+    """Procurement and grants in words and lists, as the dashboard shows them to this user."""
+    countries = country_names(pillar_country_codes(figures.procurement, figures.grants))
+    ids = dict(Country.objects.values_list("code", "pk"))
+    return {
+        "procurement": procurement_summary(figures.procurement, countries=countries),
+        "grants": grants_summary(
+            figures.grants,
+            countries=countries,
+            count=access.count_shown_by_country(request.user, ids),
+        ),
+    }
 
 
 #: Results of groups smaller than this are not shown: a mean of one person is their score.
@@ -303,3 +326,27 @@ def _cell(value: object) -> str | int | float | None:
     if isinstance(value, int | float):
         return value
     return str(value)
+
+
+def late_view(request: HttpRequest) -> HttpResponse:
+    """What is late: deliveries past their planned date and grant reports overdue, in one place,
+    narrowed to what the user may see."""
+    if not (access.may_view_procurement(request.user) or access.may_view_grants(request.user)):
+        raise PermissionDenied
+    programme = programme_for_request(request)
+    today = timezone.localdate()
+    deliveries = late_deliveries(user=request.user, today=today, programme=programme)
+    reports = overdue_reports(user=request.user, today=today, programme=programme)
+    countries = country_names(
+        {row.country for row in deliveries} | {row.country for row in reports}
+    )
+    return render(
+        request,
+        "reporting/late.html",
+        {
+            "programme": programme,
+            "today": today,
+            "deliveries": [(row, countries.get(row.country, row.country)) for row in deliveries],
+            "reports": [(row, countries.get(row.country, row.country)) for row in reports],
+        },
+    )

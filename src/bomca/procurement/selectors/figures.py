@@ -140,6 +140,9 @@ def _breakdowns(needs: QuerySet[ProcurementNeed], end: date, codes: list[str]) -
         )
         .order_by()
     )
+    # Items by country (and by horizon) and status, for the charts' stacked bars.
+    country_status = {code: dict.fromkeys(NeedStatus.values, 0) for code in codes}
+    horizon_status = {horizon: dict.fromkeys(NeedStatus.values, 0) for horizon in Horizon.values}
     for row in items:
         row = {
             **row,
@@ -148,12 +151,18 @@ def _breakdowns(needs: QuerySet[ProcurementNeed], end: date, codes: list[str]) -
         }
         for bucket in _buckets(row, by_status, by_country, by_horizon, total):
             bucket.add_items(row)
+        if row["status_at"] != NeedStatus.CANCELLED:
+            horizon_status[row["horizon"]][row["status_at"]] += row["n"]
+            if row["country__code"] in country_status:
+                country_status[row["country__code"]][row["status_at"]] += row["n"]
     return {
         "needs": count,
         "totals": total.as_dict(),
         "by_status": {key: bucket.as_dict() for key, bucket in by_status.items()},
         "by_country": {key: bucket.as_dict() for key, bucket in by_country.items()},
         "by_horizon": {key: bucket.as_dict() for key, bucket in by_horizon.items()},
+        "items_by_country_and_status": country_status,
+        "items_by_horizon_and_status": horizon_status,
     }
 
 
