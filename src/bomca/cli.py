@@ -276,12 +276,24 @@ def cmd_import(args: argparse.Namespace) -> int:
     from bomca.core.errors import ApplicationError
     from bomca.imports.activities import activities_import
     from bomca.imports.models import ImportKind
+    from bomca.imports.procurement_items import items_import
     from bomca.imports.services import import_run_record, participants_import, template_get
+    from bomca.procurement.models import ProcurementNeed
     from bomca.reference.selectors import programme_get
 
     path: Path = args.file
-    activity = programme = None
-    if args.kind == ImportKind.PARTICIPANTS:
+    activity = programme = need = None
+    if args.kind == "procurement-items":
+        need = (
+            ProcurementNeed.objects.select_related("programme").filter(reference=args.need).first()
+        )
+        if not args.need or need is None:
+            raise ApplicationError(
+                f"There is no procurement need {args.need}."
+                if args.need
+                else "Say which need the items belong to: --need REFERENCE."
+            )
+    elif args.kind == ImportKind.PARTICIPANTS:
         if not args.activity:
             raise ApplicationError("Say which activity the list belongs to: --activity CODE.")
         activity = Activity.objects.filter(code=args.activity).first()
@@ -292,7 +304,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise ApplicationError(f"There is no file {path}.")
     data = path.read_bytes()
-    template = template_get(kind=args.kind, name=args.mapping) if args.mapping else None
+    kind = ImportKind.PROCUREMENT_ITEMS if need is not None else args.kind
+    template = template_get(kind=kind, name=args.mapping) if args.mapping else None
     with Progress(
         TextColumn("Reading rows"),
         BarColumn(),
@@ -316,6 +329,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         }
         if activity is not None:
             result = participants_import(activity=activity, **options)
+        elif need is not None:
+            result = items_import(need=need, **options)
         else:
             assert programme is not None
             result = activities_import(programme=programme, **options)
@@ -325,7 +340,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         filename=path.name,
         activity=activity,
         programme=programme,
-        kind=args.kind,
+        need=need,
+        kind=kind,
     )
     if result.problems:
         print(
@@ -340,6 +356,13 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 1
     verb = "would import" if args.dry_run else "imported"
     where = f"{path.name} ({result.sheet}, headings on row {result.header_row}): {verb}"
+    if need is not None:
+        items = result.items
+        print(
+            f"{where} {result.rows} rows into {need.reference}. Items: {items.created} created, "
+            f"{items.updated} changed, {items.unchanged} unchanged."
+        )
+        return 0
     if programme is not None:
         outcome = result.activities
         print(
@@ -759,7 +782,9 @@ def build_parser() -> argparse.ArgumentParser:
             )
         elif name == "import":
             command.add_argument(
-                "kind", choices=("participants", "activities"), help="what the file holds"
+                "kind",
+                choices=("participants", "activities", "procurement-items"),
+                help="what the file holds",
             )
             command.add_argument("file", type=Path, help="an XLSX, XLS, ODS or CSV file")
             command.add_argument(
@@ -769,6 +794,9 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument(
                 "--programme",
                 help="activities: the programme's code, e.g. BOMCA10 (default: the default one)",
+            )
+            command.add_argument(
+                "--need", help="procurement-items: the need's reference, e.g. PR-KG-2023-003"
             )
             command.add_argument("--mapping", help="a column mapping saved under this name")
             command.add_argument(

@@ -36,6 +36,8 @@ class UploadForm(forms.Form):
         self.fields["template"].queryset = ImportTemplate.objects.filter(kind=kind)  # type: ignore[attr-defined]
         if kind == ImportKind.ACTIVITIES:
             self.fields["file"].label = _("Sheet of activities")
+        elif kind == ImportKind.PROCUREMENT_ITEMS:
+            self.fields["file"].label = _("Specification of items")
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

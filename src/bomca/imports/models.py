@@ -9,12 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from bomca.activities.models import Activity
 from bomca.core.history import audited
 from bomca.core.models import TimestampedModel
+from bomca.procurement.models import ProcurementNeed
 from bomca.reference.models import Programme
 
 
 class ImportKind(models.TextChoices):
     PARTICIPANTS = "participants", _("Participants of an activity")
     ACTIVITIES = "activities", _("Activities")
+    PROCUREMENT_ITEMS = "procurement_items", _("Items of a procurement need")
 
 
 class ImportTemplate(TimestampedModel):
@@ -79,6 +81,14 @@ class ImportRun(TimestampedModel):
         blank=True,
         related_name="import_runs",
         help_text=_("For imports of activities: the programme they are recorded in."),
+    )
+    need = models.ForeignKey(
+        ProcurementNeed,
+        verbose_name=_("procurement need"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="import_runs",
     )
     file_name = models.CharField(_("file name"), max_length=255)
     file_sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)

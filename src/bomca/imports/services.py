@@ -91,6 +91,7 @@ class ImportResult:
     more_problems: int = 0
     report: ListReport | None = None  # participants
     activities: Any = None  # an activities.ActivitiesReport
+    items: Any = None  # a procurement_items.ItemsReport
     imported: bool = False
 
     @property
@@ -607,6 +608,7 @@ def import_run_record(
     filename: str,
     activity: Activity | None = None,
     programme: Any = None,
+    need: Any = None,
     kind: str = ImportKind.PARTICIPANTS,
     user: Any = None,
     request: Any = None,
@@ -619,12 +621,17 @@ def import_run_record(
         if result.problems
         else RunStatus.PREVIEWED
     )
-    outcome = result.report or result.activities
+    outcome = result.report or result.activities or result.items
     summary = dataclasses.asdict(outcome) if outcome else {}
     run = ImportRun.objects.create(
         kind=kind,
         activity=activity,
-        programme=programme if programme is not None else getattr(activity, "programme", None),
+        need=need,
+        programme=(
+            programme
+            if programme is not None
+            else getattr(activity, "programme", None) or getattr(need, "programme", None)
+        ),
         file_name=filename[:255],
         file_sha256=file_digest(data),
         sheet=result.sheet[:100],
@@ -638,7 +645,9 @@ def import_run_record(
     )
     if result.imported:
         target = {"activity": activity.code} if activity is not None else {}
-        counts = {key: value for key, value in summary.items() if not key.startswith("codes_")}
+        if need is not None:
+            target = {"need": need.reference}
+        counts = {key: value for key, value in summary.items() if isinstance(value, int | float)}
         audit_event_record(
             kind=AuditEventKind.IMPORT,
             request=request,

@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from bomca.activities.models import ActivityType, DeliveredBy, Format, Scope, Status
+from bomca.core.money import Currency
 from bomca.reference.models import Country, Programme
 
 #: Rows prepared with drop-downs and checks.
@@ -234,6 +235,103 @@ def activities_template_xlsx(programme: Programme) -> bytes:
             ),
             _("Write a whole number of people, or leave the cell empty."),
         )
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def items_template_xlsx(programme: Programme) -> bytes:
+    """A blank specification of a need's items: one row per item, lots numbered from 1,
+    amounts for the whole quantity, currencies from a drop-down list."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Items"
+    columns: tuple[tuple[str, str, int], ...] = (
+        ("lot", "Lot number", 8),
+        ("lot_title", "Lot title", 24),
+        ("description", "Description", 40),
+        ("quantity", "Quantity", 10),
+        ("unit", "Unit", 8),
+        ("estimated_value", "Estimated value", 14),
+        ("contracted_value", "Contracted value", 14),
+        ("currency", "Currency", 10),
+        ("planned_delivery_date", "Planned delivery date", 14),
+    )
+    headings = []
+    for _name, key, _width in columns:
+        with translation.override("ru"):
+            russian = _(key)
+        headings.append(f"{key} / {russian}" if russian != key else key)
+    sheet.append(
+        [
+            _(
+                "Items of a procurement need: one row per item; values for the whole quantity, "
+                "not per unit."
+            )
+        ]
+    )
+    sheet["A1"].font = Font(bold=True, size=12)
+    sheet.append(headings)
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDE5EE")
+    letters: dict[str, str] = {}
+    for index, (name, _key, width) in enumerate(columns, start=1):
+        cell = sheet.cell(row=2, column=index)
+        cell.font, cell.fill = bold, fill
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.column_dimensions[cell.column_letter].width = width
+        letters[name] = cell.column_letter
+    sheet.freeze_panes = "A3"
+    first, last = 3, 2 + ROWS
+
+    def validate(name: str, validation: DataValidation, error: str) -> None:
+        validation.error = error
+        validation.errorStyle = "stop"
+        validation.showErrorMessage = True
+        sheet.add_data_validation(validation)
+        validation.add(f"{letters[name]}{first}:{letters[name]}{last}")
+
+    validate(
+        "lot",
+        DataValidation(
+            type="whole", operator="between", formula1="1", formula2="99", allow_blank=True
+        ),
+        _("Write the lot's number, from 1."),
+    )
+    validate(
+        "quantity",
+        DataValidation(type="decimal", operator="greaterThan", formula1="0", allow_blank=True),
+        _("Write a quantity above zero."),
+    )
+    for name in ("estimated_value", "contracted_value"):
+        validate(
+            name,
+            DataValidation(
+                type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True
+            ),
+            _("Write an amount, e.g. 1234.50, for the whole quantity."),
+        )
+        for row in range(first, last + 1):
+            sheet[f"{letters[name]}{row}"].number_format = "#,##0.00"
+    validate(
+        "currency",
+        DataValidation(type="list", formula1=f'"{",".join(Currency.values)}"', allow_blank=True),
+        _("Choose a value from the list, or leave the cell empty."),
+    )
+    validate(
+        "planned_delivery_date",
+        DataValidation(
+            type="date",
+            operator="between",
+            formula1=f"DATE({programme.start_date.year},{programme.start_date.month},"
+            f"{programme.start_date.day})",
+            formula2=f"DATE({programme.end_date.year + 2},12,31)",
+            allow_blank=True,
+        ),
+        _("Write a date, e.g. 20.06.2023."),
+    )
+    for row in range(first, last + 1):
+        sheet[f"{letters['planned_delivery_date']}{row}"].number_format = "DD.MM.YYYY"
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

@@ -25,6 +25,7 @@ from bomca.core.uploads import upload_too_large
 from bomca.imports.activities import ACTIVITY_FIELD_LABELS, ACTIVITY_FIELDS, activities_import
 from bomca.imports.forms import MappingForm, UploadForm
 from bomca.imports.models import ImportKind, ImportRun, RunStatus
+from bomca.imports.procurement_items import ITEM_FIELD_LABELS, ITEM_FIELDS, items_import
 from bomca.imports.reading import PARTICIPANT_FIELDS
 from bomca.imports.services import (
     PARTICIPANT_FIELD_LABELS,
@@ -35,7 +36,12 @@ from bomca.imports.services import (
     template_mapping,
     template_save,
 )
-from bomca.imports.templates_xlsx import activities_template_xlsx, participants_template_xlsx
+from bomca.imports.templates_xlsx import (
+    activities_template_xlsx,
+    items_template_xlsx,
+    participants_template_xlsx,
+)
+from bomca.procurement.models import ProcurementNeed
 from bomca.reference.models import Programme
 from bomca.reference.selectors import programme_for_request
 
@@ -141,6 +147,62 @@ def activities_upload_view(request: HttpRequest) -> HttpResponse:
     return render(request, "imports/upload_activities.html", context, status=status)
 
 
+def _changeable_need(request: HttpRequest, reference: str) -> ProcurementNeed:
+    need = get_object_or_404(
+        access.by_country_visible_to(
+            request.user, ProcurementNeed.objects.select_related("programme")
+        ),
+        reference=reference,
+    )
+    if not access.may_manage_procurement(request.user):
+        raise PermissionDenied
+    return need
+
+
+def items_upload_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """Upload the items of a procurement need (a specification); checked, not imported."""
+    need = _changeable_need(request, reference)
+    kind = ImportKind.PROCUREMENT_ITEMS
+    form = UploadForm(request.POST or None, request.FILES or None, kind=kind)
+    if request.method == "POST" and upload_too_large(request):
+        form = UploadForm(request.POST, kind=kind)
+        form.is_valid()
+        form.errors.pop("file", None)
+        form.add_error(
+            "file",
+            _("The file is larger than %(size)s MB; split it or remove pictures.")
+            % {"size": math.ceil(settings.MAX_UPLOAD_BYTES / (1024 * 1024))},
+        )
+    elif request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            result = items_import(
+                data=data,
+                filename=upload.name,
+                need=need,
+                template=form.cleaned_data["template"],
+                dry_run=True,
+            )
+        except ApplicationError as error:
+            form.add_error("file", error.message)
+        else:
+            run = import_run_record(
+                result=result,
+                data=data,
+                filename=upload.name,
+                need=need,
+                kind=kind,
+                user=request.user,
+                request=request,
+            )
+            _keep_pending(run, data)
+            return redirect("imports:preview", pk=run.pk)
+    context = {"need": need, "form": form}
+    status = 422 if request.method == "POST" else 200
+    return render(request, "imports/upload_items.html", context, status=status)
+
+
 def _keep_pending(run: ImportRun, data: bytes) -> None:
     run.stored_file = default_storage.save(
         f"{PENDING_DIR}/{uuid.uuid4().hex}.bin", ContentFile(data)
@@ -156,6 +218,7 @@ class _Target:
     run: ImportRun
     data: bytes
     activity: Activity | None
+    need: ProcurementNeed | None
     programme: Programme
     fields: Mapping[str, Sequence[str]]
     labels: Mapping[str, str]
@@ -164,7 +227,9 @@ class _Target:
 
 
 def _pending_run(request: HttpRequest, pk: int) -> _Target:
-    run = get_object_or_404(ImportRun.objects.select_related("activity", "programme"), pk=pk)
+    run = get_object_or_404(
+        ImportRun.objects.select_related("activity", "programme", "need"), pk=pk
+    )
     if run.created_by_id != request.user.pk:
         raise Http404(_("There is no such import waiting for you."))
     if run.kind == ImportKind.PARTICIPANTS and run.activity is not None:
@@ -173,6 +238,7 @@ def _pending_run(request: HttpRequest, pk: int) -> _Target:
             run=run,
             data=b"",
             activity=activity,
+            need=None,
             programme=activity.programme,
             fields=PARTICIPANT_FIELDS,
             labels=PARTICIPANT_FIELD_LABELS,
@@ -186,6 +252,7 @@ def _pending_run(request: HttpRequest, pk: int) -> _Target:
             run=run,
             data=b"",
             activity=None,
+            need=None,
             programme=run.programme,
             fields=ACTIVITY_FIELDS,
             labels=ACTIVITY_FIELD_LABELS,
@@ -193,6 +260,19 @@ def _pending_run(request: HttpRequest, pk: int) -> _Target:
                 activities_import, programme=run.programme, user=request.user
             ),
             back_url=reverse("activities:list"),
+        )
+    elif run.kind == ImportKind.PROCUREMENT_ITEMS and run.need is not None:
+        need = _changeable_need(request, run.need.reference)
+        target = _Target(
+            run=run,
+            data=b"",
+            activity=None,
+            need=need,
+            programme=need.programme,
+            fields=ITEM_FIELDS,
+            labels=ITEM_FIELD_LABELS,
+            run_import=functools.partial(items_import, need=need),
+            back_url=reverse("procurement:detail", args=[need.reference]),
         )
     else:
         raise Http404(_("There is no such import waiting for you."))
@@ -265,6 +345,7 @@ def participants_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
             filename=run.file_name,
             activity=target.activity,
             programme=target.programme,
+            need=target.need,
             kind=run.kind,
             user=request.user,
             request=request,
@@ -288,6 +369,7 @@ def participants_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "run": run,
             "activity": target.activity,
+            "need": target.need,
             "programme": target.programme,
             "result": result,
             "form": form,
@@ -298,6 +380,17 @@ def participants_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _imported_message(result: ImportResult) -> str:
+    if result.items is not None:
+        items = result.items
+        return _(
+            "%(rows)s rows imported: %(created)s items added, %(updated)s changed, "
+            "%(unchanged)s already as in the file."
+        ) % {
+            "rows": result.rows,
+            "created": items.created,
+            "updated": items.updated,
+            "unchanged": items.unchanged,
+        }
     if result.activities is not None:
         outcome = result.activities
         return _(
@@ -352,4 +445,16 @@ def activities_template_view(request: HttpRequest) -> HttpResponse:
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = 'attachment; filename="activities-template.xlsx"'
+    return response
+
+
+def items_template_view(request: HttpRequest) -> HttpResponse:
+    """A blank specification of items (lots, quantities, values) with drop-down lists."""
+    if not access.may_manage_procurement(request.user):
+        raise PermissionDenied
+    response = HttpResponse(
+        items_template_xlsx(programme_for_request(request)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="procurement-items-template.xlsx"'
     return response
