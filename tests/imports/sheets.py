@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from collections.abc import Iterable, Sequence
 
@@ -52,6 +53,34 @@ def xlsx(
         other = workbook.create_sheet(name)
         for row in other_rows:
             other.append(list(row))
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def xls(
+    rows: Iterable[Row], *, sheet: str = "Лист1", merges: Iterable[tuple[int, int, int, int]] = ()
+) -> bytes:
+    """A legacy Excel 97–2003 (BIFF8) workbook, as older offices still save attendance sheets.
+
+    ``merges`` are (first row, last row, first column, last column), 0-based, and hold the
+    value of their first cell, as Excel writes them. Dates are written as real date cells.
+    """
+    import xlwt
+
+    workbook = xlwt.Workbook(encoding="utf-8")
+    worksheet = workbook.add_sheet(sheet)
+    date_style = xlwt.easyxf(num_format_str="DD.MM.YYYY")
+    merged = {(top, left): (bottom, right) for top, bottom, left, right in merges}
+    for row_index, row in enumerate(rows):
+        for column_index, value in enumerate(row):
+            if (row_index, column_index) in merged:
+                bottom, right = merged[(row_index, column_index)]
+                worksheet.write_merge(row_index, bottom, column_index, right, value)
+            elif isinstance(value, datetime.date):
+                worksheet.write(row_index, column_index, value, date_style)
+            elif value is not None:
+                worksheet.write(row_index, column_index, value)
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
