@@ -201,8 +201,8 @@ class Activity(ProvenancedModel):
                 str(
                     _("The programme runs from %(start)s to %(end)s; this date is outside it.")
                     % {
-                        "start": date_format(programme.start_date, "j F Y"),
-                        "end": date_format(programme.end_date, "j F Y"),
+                        "start": date_format(programme.start_date, "j E Y"),
+                        "end": date_format(programme.end_date, "j E Y"),
                     }
                 )
             )
@@ -211,8 +211,8 @@ class Activity(ProvenancedModel):
                 str(
                     _("The programme runs from %(start)s to %(end)s; this date is outside it.")
                     % {
-                        "start": date_format(programme.start_date, "j F Y"),
-                        "end": date_format(programme.end_date, "j F Y"),
+                        "start": date_format(programme.start_date, "j E Y"),
+                        "end": date_format(programme.end_date, "j E Y"),
                     }
                 )
             )
