@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bomca.cli import COMMANDS, build_parser, cli_reference, main
+from tests.factories import ProgrammeFactory
 
 CLI_DOC = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
 
@@ -78,6 +79,40 @@ def test_figures_prints_tables_by_default(bomca10, capsys):
         assert title in out
     assert re.search(r"C3\s*│\s*8\s*│", out)
     assert re.search(r"unrecorded\s*│\s*14\s*│", out)
+
+
+def test_figures_prints_the_procurement_and_grants_tables(bomca10, capsys):
+    status = main(["figures", "--period", "2023Q2"])
+
+    out = capsys.readouterr().out
+    words = " ".join(out.split())
+    assert status == 0
+    assert "Procurement as of 2023-06-30" in out
+    steps = [row[0] for row in re.findall(r"│ (\w+)\s+│\s+(\d+) │\s+(\d+) │ +([^│]+?) │", out)]
+    assert steps == ["tendered", "evaluated", "contracted", "delivered", "handed_over"]
+    assert re.search(r"│ contracted\s+│\s+3 │\s+6 │\s+460100\.00 EUR; 26400\.00 USD │", out)
+    assert re.search(r"│ handed_over\s+│\s+2 │\s+4 │\s+34000\.00 EUR │", out)
+    assert (
+        "Needs that reached each step: identified 9, specified 9, tendered 9, evaluated 8, "
+        "contracted 6, delivered 3, handed_over 2"
+    ) in words
+    assert "Grant projects" in out
+    assert re.search(r"│ ongoing\s+│\s+9 │", out)
+    assert "EUR: committed 413500.00, paid 165400.00" in out
+    assert "People reached: 0 (0 women, 0 men), from 0 report(s)." in words
+    assert "not yet recorded" not in out
+
+
+def test_figures_says_procurement_and_grants_are_not_yet_recorded(db, capsys):
+    ProgrammeFactory(code="SYN1")
+
+    status = main(["figures", "--period", "2023Q2", "--programme", "SYN1"])
+
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "Procurement: not yet recorded in the system." in out
+    assert "Grants: not yet recorded in the system." in out
+    assert "Procurement as of" not in out
 
 
 def test_figures_refuses_an_unknown_period_in_one_line(bomca10, capsys):

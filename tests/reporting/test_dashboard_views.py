@@ -20,6 +20,8 @@ from openpyxl import load_workbook
 from bomca.accounts.models import AuditEvent, AuditEventKind, User
 from bomca.activities.models import Status
 from bomca.core.periods import parse_period
+from bomca.grants.models import GrantProject
+from bomca.grants.services import people_reached_record, report_create
 from bomca.reference.models import Country, Programme
 from bomca.reporting.infographics import period_charts
 from bomca.reporting.selectors import key_figures
@@ -38,6 +40,12 @@ CHART_NAMES = [
     "participants-by-country",
     "participants-by-organisation",
     "trainer-exchanges",
+    "procurement-progress",
+    "procurement-value",
+    "procurement-status",
+    "procurement-by-horizon",
+    "grants-projects",
+    "grants-money",
 ]
 CONTENT_TYPES = {
     "svg": "image/svg+xml",
@@ -98,7 +106,11 @@ def test_the_dashboard_draws_every_chart_with_its_downloads(
 ):
     html = page(alice_client.get(DASHBOARD))
 
+    # No grant report had been received by the end of 2023Q2: nobody reached is charted.
     assert _chart_cards(html) == CHART_NAMES
+    assert html.find_all("p", cls="empty")[0].text == (
+        "Nothing to chart for this period: People reached by the NGO projects."
+    )
     for card in html.find_all("figure"):
         assert len(card.find_all("svg")) == 1
         assert card.find_all("title")
@@ -185,6 +197,147 @@ def test_the_dashboard_takes_as_many_queries_for_55_activities_as_for_25(
 
     assert _kpis(page(response))[0] == "55"
     assert len(after) == len(before)
+
+
+# --- procurement and grants -------------------------------------------------------------------
+
+
+def _section(html: Element, heading: str) -> Element:
+    return html.by_id(heading).parent
+
+
+def test_the_dashboard_sums_up_procurement_and_grants_beside_their_charts(
+    alice_client: Client, bomca10: Programme
+):
+    html = page(alice_client.get(DASHBOARD))
+
+    procurement = _section(html, "procurement-heading")
+    grants = _section(html, "grants-heading")
+    assert procurement.find_all("p")[0].text == (
+        "9 needs of equipment going ahead, with 18 items, worth 731,500 EUR; 26,400 USD. "
+        "3 hand-overs in the period (34,000 EUR)."
+    )
+    assert grants.find_all("p")[0].text == (
+        "9 NGO grant projects in 5 countries, 9 of them ongoing. "
+        "Committed: 413,500 EUR; paid: 165,400 EUR."
+    )
+    assert [link.attrs["href"] for link in procurement.find_all("a")] == ["/procurement/"]
+    assert [link.attrs["href"] for link in grants.find_all("a")] == ["/grants/", "/late/"]
+    cards = [html.by_id(f"chart-card-{name}") for name in CHART_NAMES[-6:]]
+    assert [card.find_all("title")[0].text for card in cards] == [
+        "Procurement progress: items by country and status",
+        "Value of equipment by status",
+        "Procurement status: needs that reached each step",
+        "Short-term and mid-term needs: items by status",
+        "Grant projects by country and status",
+        "Grants: money committed and paid",
+    ]
+    assert _download_links(cards[2]) == [
+        f"/dashboard/charts/procurement-status.{file_format}?programme=BOMCA10&period=2023Q2"
+        for file_format in ("svg", "png", "csv", "xlsx")
+    ]
+
+
+def test_the_pillar_charts_download_as_their_figures(alice_client: Client, bomca10: Programme):
+    assert _csv(alice_client, "procurement-status") == [
+        ["Step", "Needs"],
+        ["Identified", "9"],
+        ["Specified", "9"],
+        ["Tendered", "9"],
+        ["Evaluated", "8"],
+        ["Contracted", "6"],
+        ["Delivered", "3"],
+        ["Handed over", "2"],
+    ]
+    value = _csv(alice_client, "procurement-value")
+    assert [row[0] for row in value[1:]] == [
+        "Tendered · EUR",
+        "Evaluated · EUR",
+        "Contracted · EUR",
+        "Contracted · USD",
+        "Delivered · EUR",
+        "Handed over · EUR",
+    ]
+    assert [float(row[1]) for row in value[3:5]] == [460100, 26400]
+    assert _csv(alice_client, "grants-projects")[1] == ["Kyrgyzstan", "2", "2"]
+
+
+def test_the_dashboard_lists_the_deliveries_and_reports_of_the_next_quarter(
+    alice_client: Client, bomca10: Programme
+):
+    html = page(alice_client.get(DASHBOARD))
+
+    rows = _section(html, "upcoming-heading").find_all("tbody")[1].find_all("tr")
+    cells = [[cell.text for cell in row.find_all("td")] for row in rows]
+    links = [row.find_all("a")[0].attrs["href"] for row in rows]
+    assert len(rows) == 3 + 9
+    assert cells[0] == [
+        "PR-KZ-2023-006",
+        "Delivery of 2 items: Laptops and document scanners for migration service offices",
+        "Kazakhstan",
+        "14 July 2023",
+    ]
+    assert cells[3] == [
+        "BOMCA10-CfP-1-G01",
+        "Interim report: Illustrative NGO 1 (Kyrgyzstan)",
+        "Kyrgyzstan",
+        "17 July 2023",
+    ]
+    assert links[:4] == [
+        "/procurement/PR-KZ-2023-006/",
+        "/procurement/PR-TM-2023-001/",
+        "/procurement/PR-TJ-2022-001/",
+        "/grants/BOMCA10-CfP-1-G01/",
+    ]
+
+
+def test_a_programme_without_needs_or_calls_says_they_are_not_yet_recorded(
+    alice_client: Client, bomca10: Programme
+):
+    activity = ActivityFactory(component__programme__code="SYN1")
+
+    html = page(alice_client.get(DASHBOARD, {"programme": "SYN1", "period": "2023Q2"}))
+
+    assert _kpis(html)[0] == "1"
+    assert activity.programme.code == "SYN1"
+    assert _section(html, "procurement-heading").find_all("p")[0].text == (
+        "Procurement is not yet recorded in the system, so there are no procurement figures "
+        "to show."
+    )
+    assert _section(html, "grants-heading").find_all("p")[0].text == (
+        "Grants are not yet recorded in the system, so there are no grant figures to show."
+    )
+    assert not [name for name in _chart_cards(html) if name.startswith(("procurement", "grants"))]
+
+
+def test_people_reached_are_rounded_for_a_donor_as_participants_are(
+    client: Client, personas: dict[str, User]
+):
+    report = report_create(
+        project=GrantProject.objects.get(contract_number="BOMCA10-CfP-1-G05"),
+        data={"kind": "interim", "due_date": date(2023, 6, 15), "received_on": date(2023, 6, 20)},
+    )
+    people_reached_record(report=report, counts={"women": 12, "men": 11, "children": 3})
+
+    manager = _csv(_login(client, personas["pm"]), "grants-people-reached")
+    manager_text = _section(page(client.get(DASHBOARD)), "grants-heading").text
+    donor = _csv(_login(client, personas["donor"]), "grants-people-reached")
+    donor_text = _section(page(client.get(DASHBOARD)), "grants-heading").text
+
+    assert manager == [
+        ["Group", "People"],
+        ["Women", "12"],
+        ["Men", "11"],
+        ["of whom children", "3"],
+    ]
+    assert donor == [
+        ["Group", "People"],
+        ["Women", "10"],
+        ["Men", "10"],
+        ["of whom children", "<5"],
+    ]
+    assert "The projects' reports count 23 people reached so far." in manager_text
+    assert "The projects' reports count 25 people reached so far." in donor_text
 
 
 # --- who may see it -----------------------------------------------------------------------------

@@ -553,8 +553,25 @@ def test_key_figures_as_a_dict_are_plain_json_with_every_section(bomca10):
     assert figures["upcoming"]["period"]["label"] == "2023Q3"
     assert len(figures["upcoming"]["capacity_building"]) == 4
     assert figures["upcoming"]["management"][0]["start_date"] == "2023-09-27"
-    assert figures["procurement"] is None
-    assert figures["grants"] is None
+    procurement, grants = figures["procurement"], figures["grants"]
+    assert (procurement["as_of"], procurement["needs"], procurement["totals"]["items"]) == (
+        "2023-06-30",
+        9,
+        18,
+    )
+    assert procurement["totals"]["value"] == {"EUR": "731500.00", "USD": "26400.00"}
+    assert procurement["handed_over"]["hand_overs"] == 3
+    assert procurement["handed_over"]["value"] == {"EUR": "34000.00"}
+    assert [row["reference"] for row in procurement["planned_next_quarter"]["rows"]] == [
+        "PR-KZ-2023-006",
+        "PR-TM-2023-001",
+        "PR-TJ-2022-001",
+    ]
+    assert grants["projects"]["total"] == 9
+    assert grants["projects"]["by_country"] == {"KG": 2, "KZ": 2, "TJ": 2, "TM": 1, "UZ": 2}
+    assert grants["money"]["committed"] == {"EUR": "413500.00"}
+    assert grants["money"]["paid"] == {"EUR": "165400.00"}
+    assert len(grants["due_next_quarter"]["reports"]) == 9
 
 
 # --- the newsletter issue of a period ----------------------------------------------------------

@@ -450,6 +450,7 @@ def _due_next_quarter(scope: _Scope, end: date) -> dict[str, Any]:
                 "due_date": report.due_date.isoformat(),
                 "country": report.project.application.country.code,
                 "organisation": report.project.application.organisation.name_en,
+                "organisation_ru": report.project.application.organisation.name_ru,
             }
             for report in reports.order_by("due_date", "project__contract_number", "pk")
         ],
@@ -459,6 +460,7 @@ def _due_next_quarter(scope: _Scope, end: date) -> dict[str, Any]:
                 "end_date": project.end_date.isoformat(),
                 "country": project.application.country.code,
                 "organisation": project.application.organisation.name_en,
+                "organisation_ru": project.application.organisation.name_ru,
                 "status": project.status_then,
             }
             for project in ending.order_by("end_date", "contract_number")

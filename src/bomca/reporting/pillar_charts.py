@@ -356,7 +356,7 @@ def grants_summary(
                 "kind": kinds.get(row["kind"], row["kind"]),
                 "due": date.fromisoformat(row["due_date"]),
                 "country": countries.get(row["country"], row["country"]),
-                "organisation": row["organisation"],
+                "organisation": _in_language(row["organisation"], row.get("organisation_ru", "")),
             }
             for row in due.get("reports", [])
         ],
@@ -365,7 +365,7 @@ def grants_summary(
                 "contract_number": row["contract_number"],
                 "end": date.fromisoformat(row["end_date"]),
                 "country": countries.get(row["country"], row["country"]),
-                "organisation": row["organisation"],
+                "organisation": _in_language(row["organisation"], row.get("organisation_ru", "")),
             }
             for row in due.get("projects_ending", [])
         ],
