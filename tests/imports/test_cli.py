@@ -14,6 +14,7 @@ from bomca.cli import main
 from bomca.imports.models import ImportKind, ImportRun, RunStatus
 from bomca.imports.services import template_save
 from bomca.people.models import Attendance, Participant, ParticipantCount
+from bomca.procurement.models import ProcurementItem, ProcurementLot, ProcurementNeed
 from tests.imports.sheets import csv_bytes, english_list, xlsx
 
 TJ = "C1-TJ-2023-004"
@@ -347,4 +348,170 @@ def test_a_missing_activity_or_unknown_programme_is_a_one_line_error(
     assert status == 1
     assert capsys.readouterr().err.splitlines() == [message]
     assert activity_sizes() == before
+    assert not ImportRun.objects.exists()
+
+
+# bomca import procurement-items FILE --need REFERENCE
+
+NEED = "PR-KG-2023-002"
+
+
+def item_sizes() -> dict[str, int]:
+    return table_sizes(ProcurementNeed, ProcurementLot, ProcurementItem)
+
+
+@pytest.fixture
+def items_file(tmp_path: Path) -> Path:
+    path = tmp_path / "specification.xlsx"
+    path.write_bytes(
+        xlsx(
+            [
+                ["Спецификация"],
+                ["Лот", "Наименование", "Кол-во", "Ед. изм.", "Стоимость", "Валюта"],
+                [1, "Тепловизионный монокуляр", 4, "шт.", "12 500,00", "евро"],
+                [2, "Рация портативная", 20, "шт.", "1 234,50", "$"],
+            ]
+        )
+    )
+    return path
+
+
+def test_importing_items_prints_a_summary_and_exits_0(bomca10, items_file, capsys):
+    status = main(["import", "procurement-items", str(items_file), "--need", NEED])
+
+    out, err = capsys.readouterr()
+    assert (status, err) == (0, "")
+    assert out == (
+        "specification.xlsx (Sheet1, headings on row 2): imported 2 rows into PR-KG-2023-002. "
+        "Items: 2 created, 0 changed, 0 unchanged.\n"
+    )
+    radio = ProcurementItem.objects.get(description="Рация портативная")
+    assert (radio.lot.number, radio.estimated_value, radio.currency) == (2, 1234.5, "USD")
+    run = ImportRun.objects.get()
+    assert (run.kind, run.need.reference, run.status) == (
+        ImportKind.PROCUREMENT_ITEMS,
+        NEED,
+        RunStatus.IMPORTED,
+    )
+    assert AuditEvent.objects.get(kind=AuditEventKind.IMPORT).detail["need"] == NEED
+
+
+def test_importing_the_same_items_again_changes_nothing(bomca10, items_file, capsys):
+    main(["import", "procurement-items", str(items_file), "--need", NEED])
+    before = item_sizes()
+
+    status = main(["import", "procurement-items", str(items_file), "--need", NEED])
+
+    assert status == 0
+    assert (
+        capsys.readouterr()
+        .out.splitlines()[-1]
+        .endswith("Items: 0 created, 0 changed, 2 unchanged.")
+    )
+    assert item_sizes() == before
+
+
+def test_a_dry_run_of_items_writes_nothing(bomca10, items_file, capsys):
+    before = item_sizes()
+
+    status = main(["import", "procurement-items", str(items_file), "--need", NEED, "--dry-run"])
+
+    assert status == 0
+    assert "would import 2 rows into PR-KG-2023-002. Items: 2 created" in capsys.readouterr().out
+    assert item_sizes() == before
+    assert ImportRun.objects.get().status == RunStatus.PREVIEWED
+    assert not AuditEvent.objects.filter(kind=AuditEventKind.IMPORT).exists()
+
+
+def test_items_with_problems_exit_1_naming_rows_on_stderr_and_write_nothing(
+    bomca10, tmp_path, capsys
+):
+    path = tmp_path / "items.csv"
+    path.write_bytes(
+        csv_bytes(
+            [
+                ["Lot", "Description", "Quantity", "Estimated value", "Currency"],
+                ["1", "Good", "2", "100", "EUR"],
+                ["1", "No quantity", "0", "100", "EUR"],
+                ["1", "Roubles", "2", "100", "RUB"],
+            ],
+            delimiter=";",
+        )
+    )
+    before = item_sizes()
+
+    status = main(["import", "procurement-items", str(path), "--need", NEED])
+
+    out, err = capsys.readouterr()
+    assert (status, out) == (1, "")
+    assert err.splitlines() == [
+        "items.csv: nothing imported; 2 problem(s) in sheet 'items':",
+        "  row 3, column “Quantity”: The quantity must be more than zero.",
+        "  row 4, column “Currency”: “RUB” is not a currency the system knows; write one of "
+        "EUR, USD, KZT, KGS, TJS, TMT, UZS.",
+    ]
+    assert item_sizes() == before
+    assert ImportRun.objects.get().status == RunStatus.REFUSED
+
+
+def test_items_refused_by_the_needs_rules_exit_1_with_the_reason(bomca10, items_file, capsys):
+    before = item_sizes()
+
+    status = main(["import", "procurement-items", str(items_file), "--need", "PR-KG-2023-003"])
+
+    assert status == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "specification.xlsx: nothing imported; 1 problem(s) in sheet 'Sheet1':",
+        "  PR-KG-2023-003 is Handed over and closed; it is no longer changed.",
+    ]
+    assert item_sizes() == before
+
+
+def test_a_saved_mapping_of_items_is_used_by_name(bomca10, tmp_path, capsys):
+    path = tmp_path / "items.xlsx"
+    path.write_bytes(
+        xlsx(
+            [["Read me first"]],
+            other_sheets={"Spec": [["Notes"], ["Позиция", "Шт", "Цена итого"], ["Штатив", 2, 300]]},
+        )
+    )
+    template_save(
+        kind=ImportKind.PROCUREMENT_ITEMS,
+        name="Kyrgyz border service",
+        mapping={"позиция": "description", "шт": "quantity", "цена итого": "estimated_value"},
+    )
+    arguments = ["--mapping", "Kyrgyz border service", "--sheet", "Spec", "--header-row", "2"]
+
+    status = main(["import", "procurement-items", str(path), "--need", NEED, *arguments])
+
+    assert status == 0, capsys.readouterr().err
+    tripod = ProcurementItem.objects.get(description="Штатив")
+    assert (tripod.quantity, tripod.estimated_value, tripod.lot.number) == (2, 300, 1)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ([], "bomca: error: Say which need the items belong to: --need REFERENCE."),
+        (
+            ["--need", "PR-XX-2023-999"],
+            "bomca: error: There is no procurement need PR-XX-2023-999.",
+        ),
+        (
+            ["--need", NEED, "--mapping", "Khatlon"],
+            "bomca: error: There is no saved mapping “Khatlon”; saved mappings: none.",
+        ),
+    ],
+)
+def test_a_missing_or_unknown_need_is_a_one_line_error(
+    bomca10, items_file, capsys, arguments, message
+):
+    template_save(kind=ImportKind.PARTICIPANTS, name="Khatlon", mapping={"фио": "full_name"})
+    before = item_sizes()
+
+    status = main(["import", "procurement-items", str(items_file), *arguments])
+
+    assert status == 1
+    assert capsys.readouterr().err.splitlines() == [message]
+    assert item_sizes() == before
     assert not ImportRun.objects.exists()

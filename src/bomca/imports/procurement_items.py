@@ -122,40 +122,50 @@ def parse_amount(value: reading.Cell) -> Decimal:
     A number cell arrives as a float from the reader; it is rounded to cents through its
     shortest decimal text, so 0.1 + 0.2 never becomes 0.30000000000000004.
     """
+    amount = _signed_amount(value)
+    if amount < 0:
+        raise reading.ValueProblem(_("An amount cannot be negative."))
+    return amount
+
+
+def parse_quantity(value: reading.Cell) -> Decimal:
+    # Read as an amount is, but a negative quantity is told as a quantity, not as money.
+    quantity = _signed_amount(value)
+    if quantity <= 0:
+        raise reading.ValueProblem(_("The quantity must be more than zero."))
+    return quantity
+
+
+def _signed_amount(value: reading.Cell) -> Decimal:
     if value is None or (isinstance(value, str) and not value.strip()):
         raise reading.ValueProblem(_("The cell is empty, but a value is needed here."))
     if isinstance(value, bool):
         raise reading.ValueProblem(_("“%(value)s” is not an amount.") % {"value": value})
     if isinstance(value, int | float):
-        amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        text = repr(value)
     else:
         text = _AMOUNT_SPACES.sub("", _CURRENCY_MARKS.sub("", str(value)))
-        if _THOUSANDS_COMMA.match(text):
+        # "-100" or "−100" (Excel's minus sign) is a negative amount, not a word.
+        text = "-" + text[1:] if text[:1] == "\u2212" else text
+        unsigned = text.removeprefix("-")
+        if _THOUSANDS_COMMA.match(unsigned):
             text = text.replace(",", "")
-        elif _THOUSANDS_DOT.match(text):
+        elif _THOUSANDS_DOT.match(unsigned):
             text = text.replace(".", "").replace(",", ".")
-        elif _AMOUNT.match(text):
+        elif _AMOUNT.match(unsigned):
             text = text.replace(",", ".")
         else:
-            raise reading.ValueProblem(
-                _("“%(value)s” is not an amount; write it as 1234.50.") % {"value": str(value)[:60]}
-            )
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            raise reading.ValueProblem(
-                _("“%(value)s” is not an amount; write it as 1234.50.") % {"value": str(value)[:60]}
-            ) from None
-    if amount < 0:
-        raise reading.ValueProblem(_("An amount cannot be negative."))
-    return amount.quantize(Decimal("0.01"))
-
-
-def parse_quantity(value: reading.Cell) -> Decimal:
-    quantity = parse_amount(value)
-    if quantity <= 0:
-        raise reading.ValueProblem(_("The quantity must be more than zero."))
-    return quantity
+            text = ""
+    try:
+        # quantize also refuses what is too long to be money (1e30) and infinity.
+        amount = Decimal(text).quantize(Decimal("0.01"))
+        if amount.is_nan():
+            raise InvalidOperation
+        return amount
+    except InvalidOperation:
+        raise reading.ValueProblem(
+            _("“%(value)s” is not an amount; write it as 1234.50.") % {"value": str(value)[:60]}
+        ) from None
 
 
 def parse_currency(value: reading.Cell) -> str:
@@ -334,7 +344,8 @@ def _item_rows(
 def _items_save(parsed: Sequence[_ItemRow], *, need: ProcurementNeed, report: ItemsReport) -> None:
     """The need's lots and items with the file's rows merged in, saved by the need's service
     only when something changes (so a second import writes nothing, not even a version)."""
-    lots = {lot.number: lot.title for lot in need.lots.all()}
+    recorded = {lot.number: lot.title for lot in need.lots.all()}
+    lots = dict(recorded)
     existing = list(ProcurementItem.objects.filter(lot__need=need).select_related("lot"))
     by_key = {(item.lot.number, name_key(item.description)): item for item in existing}
     inputs = {
@@ -353,12 +364,10 @@ def _items_save(parsed: Sequence[_ItemRow], *, need: ProcurementNeed, report: It
     }
     new_items: list[ItemInput] = []
     for row in parsed:
-        if row.lot not in lots:
-            lots[row.lot] = row.lot_title or _("Lot %(number)s") % {"number": row.lot}
-            report.lots_created += 1
-        elif row.lot_title and row.lot_title != lots[row.lot]:
-            lots[row.lot] = row.lot_title
-            report.lots_renamed += 1
+        if row.lot_title:
+            lots[row.lot] = row.lot_title  # the last title a row gives wins
+        elif row.lot not in lots:
+            lots[row.lot] = _("Lot %(number)s") % {"number": row.lot}
         item = by_key.get((row.lot, name_key(row.values["description"])))
         if item is None:
             candidate = ItemInput(
@@ -380,6 +389,10 @@ def _items_save(parsed: Sequence[_ItemRow], *, need: ProcurementNeed, report: It
             report.descriptions_updated.append(item.description)
         else:
             report.unchanged += 1
+    # Counted against what is recorded, not row by row: a lot titled twice in the file is
+    # one new lot (or one renamed), and a file that changes nothing saves nothing.
+    report.lots_created = len(lots.keys() - recorded.keys())
+    report.lots_renamed = sum(1 for number, title in recorded.items() if lots[number] != title)
     if not (report.created or report.updated or report.lots_created or report.lots_renamed):
         return
     need_update(

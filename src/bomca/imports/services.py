@@ -69,6 +69,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        if not self.row:  # row 0: a refusal of the whole file (the record's rules), no cell
+            return self.message
         where = (
             _("row %(row)s, column “%(column)s”") % {"row": self.row, "column": self.column}
             if self.column
