@@ -293,7 +293,7 @@ def test_lists_exports_figures_and_newsletter_agree_per_currency(alice_client, m
     assert _figures_money(figures.grants["money"]["paid"]) == PAID
     # The newsletter, which prints amounts to the unit.
     assert procurement == (
-        "2 needs of equipment are going ahead, with 4 items (14,500 EUR; 10,400 USD). "
+        "2 needs of equipment are going ahead (4 items, 14,500 EUR; 10,400 USD). "
         "In the quarter, 1 hand-over delivered equipment worth 11,500 EUR; 7,900 USD to the "
         "beneficiary agencies."
     )

@@ -214,12 +214,11 @@ def test_the_dashboard_sums_up_procurement_and_grants_beside_their_charts(
     procurement = _section(html, "procurement-heading")
     grants = _section(html, "grants-heading")
     assert procurement.find_all("p")[0].text == (
-        "9 needs of equipment going ahead, with 18 items, worth 731,500 EUR; 26,400 USD. "
+        "9 needs of equipment are going ahead (18 items, worth 731,500 EUR; 26,400 USD). "
         "3 hand-overs in the period (34,000 EUR)."
     )
     assert grants.find_all("p")[0].text == (
-        "9 NGO grant projects in 5 countries, 9 of them ongoing. "
-        "Committed: 413,500 EUR; paid: 165,400 EUR."
+        "9 NGO grant projects (5 countries); ongoing: 9. Committed: 413,500 EUR; paid: 165,400 EUR."
     )
     assert [link.attrs["href"] for link in procurement.find_all("a")] == ["/procurement/"]
     assert [link.attrs["href"] for link in grants.find_all("a")] == ["/grants/", "/late/"]

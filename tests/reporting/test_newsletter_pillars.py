@@ -65,12 +65,12 @@ def test_the_english_issue_sums_up_procurement_and_grants_with_their_figures(iss
     procurement, grants = _pillars(_html(issue6, "en"), "en")
 
     assert procurement.find_all("p")[0].text == (
-        "9 needs of equipment are going ahead, with 18 items (731,500 EUR; 26,400 USD). "
+        "9 needs of equipment are going ahead (18 items, 731,500 EUR; 26,400 USD). "
         "In the quarter, 3 hand-overs delivered equipment worth 34,000 EUR to the beneficiary "
         "agencies."
     )
     assert grants.find_all("p")[0].text == (
-        "Of 13 applications, 9 were selected; 9 NGO projects are under way. "
+        "Applications received: 13; selected: 9. 9 NGO projects are under way. "
         "Committed: 413,500 EUR; paid: 165,400 EUR."
     )
     assert _figures(procurement) == [
@@ -176,12 +176,10 @@ def test_recorded_pillars_with_nothing_coming_say_so(quiet):
     html = _html(issue, "en")
 
     procurement, grants = _pillars(html, "en")
-    assert procurement.find_all("p")[0].text == (
-        "1 need of equipment is going ahead, with 0 items."
-    )
+    assert procurement.find_all("p")[0].text == ("1 need of equipment is going ahead (0 items).")
     assert _figures(procurement) == ["figure-procurement-status"]
     assert grants.find_all("p")[0].text == (
-        "Of 0 applications, 0 were selected; 0 NGO projects are under way."
+        "Applications received: 0; selected: 0. 0 NGO projects are under way."
     )
     assert [group.find_all("p", cls="not-recorded")[0].text for group in _upcoming(html, "en")] == [
         "No delivery is planned for this period.",
