@@ -235,8 +235,8 @@ def test_an_unknown_reference_is_not_found(alice_client, bomca10):
 @pytest.mark.parametrize(
     ("persona", "buttons"),
     [
-        ("proc", ["Edit", "Move to another step"]),
-        ("pm", ["Edit", "Move to another step"]),
+        ("proc", ["Edit", "Import items from a spreadsheet", "Move to another step"]),
+        ("pm", ["Edit", "Import items from a spreadsheet", "Move to another step"]),
         ("me", []),
         ("donor", []),
         ("tjcoord", []),
@@ -260,7 +260,12 @@ def test_a_delivered_need_offers_its_hand_over(alice_client, bomca10):
     html = page(alice_client.get("/procurement/PR-UZ-2023-005/"))
 
     offered = [link.text for link in html.find_all("div", cls="actions")[0].find_all("a")]
-    assert offered == ["Edit", "Move to another step", "Record a hand-over"]
+    assert offered == [
+        "Edit",
+        "Import items from a spreadsheet",
+        "Move to another step",
+        "Record a hand-over",
+    ]
 
 
 def test_the_page_of_a_need_values_each_item_in_its_own_currency(alice_client, bomca10):
