@@ -292,10 +292,20 @@ def _totals(amounts: Mapping[str, str] | None) -> str:
     )
 
 
+def _everywhere(code: str) -> bool:
+    return True
+
+
 def procurement_summary(
-    procurement: Mapping[str, Any] | None, *, countries: Mapping[str, str]
+    procurement: Mapping[str, Any] | None,
+    *,
+    countries: Mapping[str, str],
+    visible: Callable[[str], bool] = _everywhere,
 ) -> dict[str, Any] | None:
-    """The procurement figures as sentences and lists need them, in the reader's language."""
+    """The procurement figures as sentences and lists need them, in the reader's language.
+
+    Totals are the programme's; the listed records are those of the countries ``visible``
+    accepts (by ISO code): a reader is not shown a record whose page they may not open."""
     if procurement is None:
         return None
     totals = procurement.get("totals", {})
@@ -324,15 +334,21 @@ def procurement_summary(
                 "items": row["items"],
             }
             for row in planned.get("rows", [])
+            if visible(row["country"])
         ],
         "planned_value": _totals(planned.get("value")),
     }
 
 
 def grants_summary(
-    grants: Mapping[str, Any] | None, *, countries: Mapping[str, str], count: CountShown
+    grants: Mapping[str, Any] | None,
+    *,
+    countries: Mapping[str, str],
+    count: CountShown,
+    visible: Callable[[str], bool] = _everywhere,
 ) -> dict[str, Any] | None:
-    """The grants figures as sentences and lists need them, in the reader's language."""
+    """The grants figures as sentences and lists need them, in the reader's language; the
+    listed records are those of the countries ``visible`` accepts, as in ``procurement_summary``."""
     if grants is None:
         return None
     projects = grants.get("projects", {})
@@ -359,6 +375,7 @@ def grants_summary(
                 "organisation": _in_language(row["organisation"], row.get("organisation_ru", "")),
             }
             for row in due.get("reports", [])
+            if visible(row["country"])
         ],
         "projects_ending": [
             {
@@ -368,6 +385,7 @@ def grants_summary(
                 "organisation": _in_language(row["organisation"], row.get("organisation_ru", "")),
             }
             for row in due.get("projects_ending", [])
+            if visible(row["country"])
         ],
     }
 

@@ -225,12 +225,19 @@ def _pillars(request: HttpRequest, figures: KeyFigures) -> dict[str, Any]:
     """Procurement and grants in words and lists, as the dashboard shows them to this user."""
     countries = country_names(pillar_country_codes(figures.procurement, figures.grants))
     ids = dict(Country.objects.values_list("code", "pk"))
+
+    def visible(code: str) -> bool:
+        return access.may_view_country_record(request.user, ids.get(code))
+
     return {
-        "procurement": procurement_summary(figures.procurement, countries=countries),
+        "procurement": procurement_summary(
+            figures.procurement, countries=countries, visible=visible
+        ),
         "grants": grants_summary(
             figures.grants,
             countries=countries,
             count=access.count_shown_by_country(request.user, ids),
+            visible=visible,
         ),
     }
 

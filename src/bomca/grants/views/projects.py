@@ -21,7 +21,13 @@ from bomca.core.money import totals_by_currency
 from bomca.core.spreadsheets import SPREADSHEET_TYPES, spreadsheet_response
 from bomca.grants.exports import project_export_header, project_export_rows
 from bomca.grants.forms import MoveForm, ProjectFilterForm, ProjectForm
-from bomca.grants.models import Application, GrantProject, ProjectStatus, ReportKind
+from bomca.grants.models import (
+    VULNERABLE_GROUPS,
+    Application,
+    GrantProject,
+    ProjectStatus,
+    ReportKind,
+)
 from bomca.grants.selectors import (
     project_totals,
     project_with_follow_up,
@@ -108,8 +114,20 @@ def project_detail_view(request: HttpRequest, contract_number: str) -> HttpRespo
     paid = totals_by_currency((payment.currency, payment.amount) for payment in payments)
     today = timezone.localdate()
     reports = list(project.reports.all())
+    country = project.application.country_id
     for report in reports:
         report.late = report.days_late(today)  # type: ignore[attr-defined]
+        # Counts of people as this reader may see them: outside their reach a "1 victim of
+        # trafficking" reads "<5", as on the dashboard.
+        reached = getattr(report, "people_reached", None)
+        report.shown = (  # type: ignore[attr-defined]
+            {
+                name: access.shown_count(request.user, getattr(reached, name), country=country)
+                for name in ("women", "men", *VULNERABLE_GROUPS)
+            }
+            if reached is not None
+            else None
+        )
     context = {
         "project": project,
         "application": project.application,
@@ -122,6 +140,7 @@ def project_detail_view(request: HttpRequest, contract_number: str) -> HttpRespo
         "has_final_report": any(report.kind == ReportKind.FINAL for report in reports),
         "may_manage": access.may_manage_grants(request.user),
         "may_move": bool(allowed_transitions(project.status)),
+        "may_view_history": access.may_view_history(request.user),
     }
     return render(request, "grants/project_detail.html", context)
 
