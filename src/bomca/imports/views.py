@@ -7,6 +7,7 @@ import math
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -59,12 +60,21 @@ def _changeable_activity(request: HttpRequest, code: str) -> Activity:
     return activity
 
 
-def participants_upload_view(request: HttpRequest, code: str) -> HttpResponse:
-    """Upload an attendance sheet for an activity; it is checked and previewed, not imported."""
-    activity = _changeable_activity(request, code)
-    form = UploadForm(request.POST or None, request.FILES or None)
+def _upload(
+    request: HttpRequest,
+    *,
+    kind: str,
+    run_import: Callable[..., ImportResult],
+    target: dict[str, Any],
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """The upload page of every kind: the file is read, checked and previewed (a dry run),
+    kept in private storage while the user looks at the preview, and nothing is imported yet.
+    ``target`` names what the run imports into (``activity``, ``programme`` or ``need``)."""
+    form = UploadForm(request.POST or None, request.FILES or None, kind=kind)
     if request.method == "POST" and upload_too_large(request):
-        form = UploadForm(request.POST)
+        form = UploadForm(request.POST, kind=kind)
         form.is_valid()
         form.errors.pop("file", None)
         form.add_error(
@@ -76,10 +86,9 @@ def participants_upload_view(request: HttpRequest, code: str) -> HttpResponse:
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:
-            result = participants_import(
+            result = run_import(
                 data=data,
                 filename=upload.name,
-                activity=activity,
                 template=form.cleaned_data["template"],
                 dry_run=True,
             )
@@ -90,15 +99,28 @@ def participants_upload_view(request: HttpRequest, code: str) -> HttpResponse:
                 result=result,
                 data=data,
                 filename=upload.name,
-                activity=activity,
+                kind=kind,
                 user=request.user,
                 request=request,
+                **target,
             )
             _keep_pending(run, data)
             return redirect("imports:preview", pk=run.pk)
-    context = {"activity": activity, "form": form}
     status = 422 if request.method == "POST" else 200
-    return render(request, "imports/upload.html", context, status=status)
+    return render(request, template, {**context, "form": form}, status=status)
+
+
+def participants_upload_view(request: HttpRequest, code: str) -> HttpResponse:
+    """Upload an attendance sheet for an activity; it is checked and previewed, not imported."""
+    activity = _changeable_activity(request, code)
+    return _upload(
+        request,
+        kind=ImportKind.PARTICIPANTS,
+        run_import=functools.partial(participants_import, activity=activity),
+        target={"activity": activity},
+        template="imports/upload.html",
+        context={"activity": activity},
+    )
 
 
 def activities_upload_view(request: HttpRequest) -> HttpResponse:
@@ -106,45 +128,14 @@ def activities_upload_view(request: HttpRequest) -> HttpResponse:
     if not access.may_record_activities(request.user):
         raise PermissionDenied
     programme = programme_for_request(request)
-    form = UploadForm(request.POST or None, request.FILES or None, kind=ImportKind.ACTIVITIES)
-    if request.method == "POST" and upload_too_large(request):
-        form = UploadForm(request.POST, kind=ImportKind.ACTIVITIES)
-        form.is_valid()
-        form.errors.pop("file", None)
-        form.add_error(
-            "file",
-            _("The file is larger than %(size)s MB; split it or remove pictures.")
-            % {"size": math.ceil(settings.MAX_UPLOAD_BYTES / (1024 * 1024))},
-        )
-    elif request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data = upload.read()
-        try:
-            result = activities_import(
-                data=data,
-                filename=upload.name,
-                programme=programme,
-                user=request.user,
-                template=form.cleaned_data["template"],
-                dry_run=True,
-            )
-        except ApplicationError as error:
-            form.add_error("file", error.message)
-        else:
-            run = import_run_record(
-                result=result,
-                data=data,
-                filename=upload.name,
-                programme=programme,
-                kind=ImportKind.ACTIVITIES,
-                user=request.user,
-                request=request,
-            )
-            _keep_pending(run, data)
-            return redirect("imports:preview", pk=run.pk)
-    context = {"programme": programme, "form": form}
-    status = 422 if request.method == "POST" else 200
-    return render(request, "imports/upload_activities.html", context, status=status)
+    return _upload(
+        request,
+        kind=ImportKind.ACTIVITIES,
+        run_import=functools.partial(activities_import, programme=programme, user=request.user),
+        target={"programme": programme},
+        template="imports/upload_activities.html",
+        context={"programme": programme},
+    )
 
 
 def _changeable_need(request: HttpRequest, reference: str) -> ProcurementNeed:
@@ -162,45 +153,14 @@ def _changeable_need(request: HttpRequest, reference: str) -> ProcurementNeed:
 def items_upload_view(request: HttpRequest, reference: str) -> HttpResponse:
     """Upload the items of a procurement need (a specification); checked, not imported."""
     need = _changeable_need(request, reference)
-    kind = ImportKind.PROCUREMENT_ITEMS
-    form = UploadForm(request.POST or None, request.FILES or None, kind=kind)
-    if request.method == "POST" and upload_too_large(request):
-        form = UploadForm(request.POST, kind=kind)
-        form.is_valid()
-        form.errors.pop("file", None)
-        form.add_error(
-            "file",
-            _("The file is larger than %(size)s MB; split it or remove pictures.")
-            % {"size": math.ceil(settings.MAX_UPLOAD_BYTES / (1024 * 1024))},
-        )
-    elif request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data = upload.read()
-        try:
-            result = items_import(
-                data=data,
-                filename=upload.name,
-                need=need,
-                template=form.cleaned_data["template"],
-                dry_run=True,
-            )
-        except ApplicationError as error:
-            form.add_error("file", error.message)
-        else:
-            run = import_run_record(
-                result=result,
-                data=data,
-                filename=upload.name,
-                need=need,
-                kind=kind,
-                user=request.user,
-                request=request,
-            )
-            _keep_pending(run, data)
-            return redirect("imports:preview", pk=run.pk)
-    context = {"need": need, "form": form}
-    status = 422 if request.method == "POST" else 200
-    return render(request, "imports/upload_items.html", context, status=status)
+    return _upload(
+        request,
+        kind=ImportKind.PROCUREMENT_ITEMS,
+        run_import=functools.partial(items_import, need=need),
+        target={"need": need},
+        template="imports/upload_items.html",
+        context={"need": need},
+    )
 
 
 def _keep_pending(run: ImportRun, data: bytes) -> None:
