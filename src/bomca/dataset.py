@@ -42,6 +42,7 @@ from bomca.procurement.services import need_ensure
 from bomca.reference.models import Component, Country, Organisation, Programme
 from bomca.reference.services import country_ensure, organisation_ensure, programme_ensure
 from bomca.reporting.services import newsletter_issue_ensure
+from bomca.results.services import framework_ensure
 
 DATASET_FORMAT = 1
 
@@ -133,6 +134,13 @@ def dataset_load(*, path: Path | None = None) -> LoadReport:
         "grants",
         lambda record: _count(
             report, "grant calls", call_ensure(programme=programme, record=record)
+        ),
+    )
+    _each(
+        data,
+        "results",
+        lambda record: _count(
+            report, "results frameworks", framework_ensure(programme=programme, record=record)
         ),
     )
     return report

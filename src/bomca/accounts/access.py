@@ -17,6 +17,9 @@ Procurement and grants: every role reads them (national coordinators those of th
 countries); the procurement officer, respectively the grants manager, and the programme
 manager write them. Signed hand-over certificates and grant contracts carry signatures, so
 donors read the records but do not download those files.
+
+Results framework: every role reads the logframe; the M&E officer and the programme manager
+record values, set targets and freeze a reported period; only the programme manager unfreezes.
 """
 
 from __future__ import annotations
@@ -304,6 +307,26 @@ def may_download_signed_documents(user: AnyUser, country_id: int | None) -> bool
     return (
         role is not None and role != Role.DONOR_VIEWER and may_view_country_record(user, country_id)
     )
+
+
+# --- results framework ----------------------------------------------------------------------
+
+#: Roles that keep the results framework: values by hand, targets, freezing a period.
+_RESULTS_KEEPERS = _EVERYTHING | {Role.ME_OFFICER}
+
+
+def may_view_results(user: AnyUser) -> bool:
+    """The logframe is what the programme is judged by: every role reads it."""
+    return role_of(user) is not None
+
+
+def may_manage_results(user: AnyUser) -> bool:
+    return role_of(user) in _RESULTS_KEEPERS
+
+
+def may_unfreeze_results(user: AnyUser) -> bool:
+    """A frozen value was reported to the donor; only the programme manager reopens it."""
+    return role_of(user) in _EVERYTHING
 
 
 # --- newsletters ----------------------------------------------------------------------------

@@ -174,3 +174,29 @@ def _parse_single(text: str) -> Period:
         )
         % {"text": text}
     )
+
+
+def period_label(start: date, end: date) -> str:
+    """The shortest selector that names exactly ``start`` to ``end`` (2023Q2, 2023, 2023-04)."""
+    if start.day == 1 and end == _month_end(end) and start.year == end.year:
+        if start.month == 1 and end.month == 12:
+            return f"{start.year}"
+        if start.month == end.month:
+            return f"{start.year}-{start.month:02d}"
+        if end.month == start.month + 2 and start.month % 3 == 1:
+            return f"{start.year}Q{(start.month - 1) // 3 + 1}"
+    if start == end:
+        return start.isoformat()
+    return f"{start.isoformat()}..{end.isoformat()}"
+
+
+def _month_end(day: date) -> date:
+    return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+
+
+def years_between(start: date, end: date) -> list[Period]:
+    """Every calendar year that overlaps the days from ``start`` to ``end``, as whole years."""
+    return [
+        Period(start=date(year, 1, 1), end=date(year, 12, 31), label=str(year))
+        for year in range(start.year, end.year + 1)
+    ]

@@ -91,7 +91,9 @@ INSTALLED_APPS = [
     "bomca.imports",
     "bomca.procurement",
     "bomca.grants",
+    "bomca.results",
     "bomca.reporting",
+    "bomca.iati",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,341 @@
+"""Writes of the results framework: values by hand, freezing computed values, loading a
+framework from a dataset file."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bomca.accounts import access
+from bomca.accounts.models import User
+from bomca.core.errors import ApplicationError
+from bomca.core.periods import Period
+from bomca.core.records import insert_missing, save_versioned
+from bomca.reference.models import Component, Programme
+from bomca.results.computed import Context
+from bomca.results.models import (
+    Actual,
+    Dimension,
+    Indicator,
+    IndicatorType,
+    Method,
+    Result,
+    Target,
+)
+from bomca.results.selectors import indicators_of, value_for_period
+
+
+def _require_manager(user: User) -> None:
+    if not access.may_manage_results(user):
+        raise ApplicationError(
+            _("Only the M&E officer and the programme manager keep the results.")
+        )
+
+
+@dataclass(frozen=True)
+class ActualInput:
+    """A value entered by hand for one period."""
+
+    value: Decimal | None = None
+    text: str = ""
+    disaggregation: Mapping[str, Mapping[str, Decimal]] | None = None
+    source: str = ""
+    comment: str = ""
+
+
+def actual_record(*, indicator: Indicator, period: Period, data: ActualInput, user: User) -> Actual:
+    """Record (or correct) the hand-entered value of a manual indicator for ``period``."""
+    _require_manager(user)
+    if indicator.is_computed:
+        raise ApplicationError(
+            _("%(code)s is computed from the records; its values cannot be entered by hand.")
+            % {"code": indicator.code}
+        )
+    _check_value(indicator, data)
+    with transaction.atomic():
+        actual = (
+            Actual.objects.select_for_update()
+            .filter(indicator=indicator, period_start=period.start, period_end=period.end)
+            .first()
+        )
+        if actual is not None and actual.frozen:
+            raise ApplicationError(
+                _("The value of %(code)s for %(period)s is frozen; unfreeze it to correct it.")
+                % {"code": indicator.code, "period": period.label}
+            )
+        actual = actual or Actual(
+            indicator=indicator, period_start=period.start, period_end=period.end
+        )
+        actual.value = data.value
+        actual.text = data.text
+        actual.disaggregation = _jsonable(data.disaggregation or {})
+        actual.source_of_data = data.source
+        actual.comment = data.comment
+        actual.recorded_by = user
+        actual.full_clean()
+        actual.save()
+    return actual
+
+
+def _check_value(indicator: Indicator, data: ActualInput) -> None:
+    if indicator.indicator_type == IndicatorType.QUALITATIVE:
+        if not data.text.strip():
+            raise ApplicationError(_("Describe the value: this indicator is qualitative."))
+        return
+    if data.value is None:
+        raise ApplicationError(_("Enter a value."))
+    if indicator.indicator_type == IndicatorType.YES_NO and data.value not in (0, 1):
+        raise ApplicationError(_("A yes/no indicator takes 1 (yes) or 0 (no)."))
+    if indicator.indicator_type == IndicatorType.PERCENTAGE and not 0 <= data.value <= 100:
+        raise ApplicationError(_("A percentage is between 0 and 100."))
+    for dimension in data.disaggregation or {}:
+        if dimension not in (indicator.disaggregations or []):
+            raise ApplicationError(
+                _("%(code)s is not disaggregated by %(dimension)s.")
+                % {"code": indicator.code, "dimension": dimension}
+            )
+
+
+def _jsonable(cells: Mapping[str, Mapping[str, Decimal]]) -> dict[str, dict[str, str]]:
+    """Decimals as exact strings: JSON has no decimal type."""
+    return {
+        dimension: {key: str(value) for key, value in values.items()}
+        for dimension, values in cells.items()
+    }
+
+
+def period_freeze(*, programme: Programme, period: Period, user: User) -> int:
+    """Keep today's computed values of ``period`` as they are; return how many were frozen.
+
+    Hand-entered values of the period are frozen too, so that the report stays what it was.
+    All or nothing; values already frozen stay as they were frozen.
+    """
+    _require_manager(user)
+    context = Context(programme)
+    frozen = 0
+    now = timezone.now()
+    with transaction.atomic():
+        for indicator in indicators_of(programme=programme):
+            value = value_for_period(indicator=indicator, period=period, context=context)
+            stored = Actual.objects.filter(
+                indicator=indicator, period_start=period.start, period_end=period.end
+            ).first()
+            if stored is not None and stored.frozen:
+                continue
+            if stored is None:
+                if value.is_empty:
+                    continue
+                stored = Actual(
+                    indicator=indicator, period_start=period.start, period_end=period.end
+                )
+            if indicator.is_computed:
+                stored.value = value.value
+                stored.disaggregation = _jsonable(value.by)
+                stored.source_of_data = _("Computed from the records by %(name)s") % {
+                    "name": indicator.selector
+                }
+            stored.frozen = True
+            stored.frozen_at = now
+            stored.frozen_by = user
+            stored.full_clean()
+            stored.save()
+            frozen += 1
+    return frozen
+
+
+def actual_unfreeze(*, indicator: Indicator, period: Period, user: User) -> None:
+    """Let the value of ``period`` follow the records again (computed) or be corrected (manual)."""
+    if not access.may_unfreeze_results(user):
+        raise ApplicationError(_("Only the programme manager unfreezes a reported value."))
+    with transaction.atomic():
+        actual = (
+            Actual.objects.select_for_update()
+            .filter(indicator=indicator, period_start=period.start, period_end=period.end)
+            .first()
+        )
+        if actual is None or not actual.frozen:
+            raise ApplicationError(
+                _("The value of %(code)s for %(period)s is not frozen.")
+                % {"code": indicator.code, "period": period.label}
+            )
+        if indicator.is_computed:
+            actual.delete()  # the history keeps what it was
+            return
+        actual.frozen = False
+        actual.frozen_at = None
+        actual.frozen_by = None
+        actual.save()
+
+
+@dataclass(frozen=True)
+class IndicatorChanges:
+    """What the M&E officer may change of an indicator's definition."""
+
+    baseline_value: Decimal | None
+    baseline_date: date | None
+    baseline_comment: str
+    target_value: Decimal | None
+    target_text: str
+    means_of_verification: str
+
+
+def indicator_update(
+    *, indicator: Indicator, changes: IndicatorChanges, version: int | None, user: User
+) -> Indicator:
+    """Change an indicator's baseline, end target and means of verification."""
+    _require_manager(user)
+    for name, value in vars(changes).items():
+        setattr(indicator, name, value)
+    indicator.full_clean()
+    return save_versioned(indicator, expected_version=version)
+
+
+def target_set(
+    *, indicator: Indicator, period: Period, value: Decimal | None, text: str, user: User
+) -> Target | None:
+    """Set the indicator's target for ``period``; no value and no text removes it."""
+    _require_manager(user)
+    with transaction.atomic():
+        target = Target.objects.filter(
+            indicator=indicator, period_start=period.start, period_end=period.end
+        ).first()
+        if value is None and not text:
+            if target is not None:
+                target.delete()
+            return None
+        target = target or Target(
+            indicator=indicator, period_start=period.start, period_end=period.end
+        )
+        target.value = value
+        target.text = text
+        target.full_clean()
+        target.save()
+    return target
+
+
+# --- loading from a dataset file ---------------------------------------------------------------
+
+
+def framework_ensure(*, programme: Programme, record: Mapping[str, Any]) -> tuple[Result, bool]:
+    """A result of the dataset with its indicators and children, created where missing."""
+    with transaction.atomic():
+        return _result_ensure(programme, record, parent=None, position=0)
+
+
+def _result_ensure(
+    programme: Programme, record: Mapping[str, Any], *, parent: Result | None, position: int
+) -> tuple[Result, bool]:
+    component = None
+    if record.get("component") is not None:
+        component = Component.objects.get(programme=programme, number=record["component"])
+    result, created = insert_missing(
+        Result,
+        lookup={"programme": programme, "code": record["code"]},
+        values={
+            "parent": parent,
+            "level": record["level"],
+            "component": component,
+            "title_en": record["title_en"],
+            "title_ru": record.get("title_ru", ""),
+            "position": record.get("position", position),
+            **_provenance(record),
+        },
+    )
+    for index, item in enumerate(record.get("indicators", [])):
+        _indicator_ensure(programme, result, item, index)
+    for index, child in enumerate(record.get("children", [])):
+        _result_ensure(programme, child, parent=result, position=index)
+    return result, created
+
+
+def _provenance(record: Mapping[str, Any]) -> dict[str, str]:
+    return {
+        "source": record.get("source", "illustrative"),
+        "source_note": record.get("source_note", ""),
+    }
+
+
+def _decimal(value: object) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        raise ValueError(f"{value!r} is not a number") from None
+
+
+def _indicator_ensure(
+    programme: Programme, result: Result, record: Mapping[str, Any], position: int
+) -> None:
+    selector = record.get("selector", "")
+    indicator, _created = insert_missing(
+        Indicator,
+        lookup={"programme": programme, "code": record["code"]},
+        values={
+            "result": result,
+            "title_en": record["title_en"],
+            "title_ru": record.get("title_ru", ""),
+            "unit_en": record.get("unit_en", ""),
+            "unit_ru": record.get("unit_ru", ""),
+            "indicator_type": record.get("indicator_type", IndicatorType.NUMBER),
+            "direction": record.get("direction", "increase"),
+            "accumulation": record.get("accumulation", "sum"),
+            "method": Method.COMPUTED if selector else Method.MANUAL,
+            "selector": selector,
+            "disaggregations": [
+                Dimension(name).value for name in record.get("disaggregations", [])
+            ],
+            "baseline_value": _decimal(record.get("baseline")),
+            "baseline_date": _day(record.get("baseline_date")),
+            "baseline_comment": record.get("baseline_comment", ""),
+            "target_value": _decimal(record.get("target")),
+            "target_text": record.get("target_text", ""),
+            "means_of_verification": record.get("means_of_verification", ""),
+            "position": record.get("position", position),
+            **_provenance(record),
+        },
+    )
+    for target in record.get("targets", []):
+        insert_missing(
+            Target,
+            lookup={
+                "indicator": indicator,
+                "period_start": _day(target["start"]),
+                "period_end": _day(target["end"]),
+            },
+            values={
+                "value": _decimal(target.get("value")),
+                "text": target.get("text", ""),
+                **_provenance(target | {"source": target.get("source", indicator.source)}),
+            },
+        )
+    for actual in record.get("actuals", []):
+        insert_missing(
+            Actual,
+            lookup={
+                "indicator": indicator,
+                "period_start": _day(actual["start"]),
+                "period_end": _day(actual["end"]),
+            },
+            values={
+                "value": _decimal(actual.get("value")),
+                "text": actual.get("text", ""),
+                "source_of_data": actual.get("source_of_data", ""),
+                "comment": actual.get("comment", ""),
+                "disaggregation": actual.get("disaggregation", {}),
+                **_provenance(actual | {"source": actual.get("source", indicator.source)}),
+            },
+        )
+
+
+def _day(value: object) -> date | None:
+    if value in (None, ""):
+        return None
+    return date.fromisoformat(str(value))
