@@ -109,10 +109,12 @@ def cmd_figures(args: argparse.Namespace) -> int:
     from bomca.core.periods import parse_period
     from bomca.reference.selectors import programme_get
     from bomca.reporting.selectors import key_figures
+    from bomca.results.selectors import logframe
 
     period = parse_period(args.period)
     programme = programme_get(code=args.programme)
     figures = key_figures(programme=programme, period=period).as_dict()
+    figures["indicators"] = logframe(programme=programme, period=period).as_dicts()
     if args.format == "json":
         print(json.dumps(figures, indent=2, ensure_ascii=False))
     else:
@@ -196,6 +198,30 @@ def _print_figure_tables(figures: dict[str, Any]) -> None:
             f"People reached: {reached['total']} ({reached['by_sex']['women']} women, "
             f"{reached['by_sex']['men']} men), from {reached['reports']} report(s)."
         )
+    _print_indicator_table(console, figures["indicators"])
+
+
+def _print_indicator_table(console: Any, indicators: list[dict[str, Any]]) -> None:
+    from rich.table import Table
+
+    if not indicators:
+        console.print("\nResults framework: no indicators recorded.")
+        return
+    table = Table(title="Results framework indicators", title_justify="left")
+    for heading in ("code", "indicator", "actual", "target", "to date", "end target", "status"):
+        table.add_column(heading, justify="left" if heading in ("code", "indicator") else "right")
+    for row in indicators:
+        actual = row["actual"] if row["actual"] is not None else (row["actual_text"] or "")
+        table.add_row(
+            row["code"],
+            f"{row['title']} ({row['unit']})" if row["unit"] else row["title"],
+            actual,
+            row["target"] or "",
+            row["to_date"] or "",
+            row["end_target"] or "",
+            row["status"].replace("_", " "),
+        )
+    console.print(table)
 
 
 def cmd_newsletter(args: argparse.Namespace) -> int:
@@ -590,6 +616,76 @@ def _procurement_move(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_iati(args: argparse.Namespace) -> int:
+    """IATI 2.03: export programmes as activity XML, or validate any IATI activity file."""
+    if args.action == "validate":
+        return _iati_validate(args)
+    return _iati_export(args)
+
+
+def _iati_export(args: argparse.Namespace) -> int:
+    import time
+
+    from rich.progress import Progress
+
+    from bomca.core.errors import ApplicationError
+    from bomca.iati.export import iati_export
+    from bomca.reference.models import Programme
+    from bomca.reference.selectors import programme_get
+
+    if args.file is not None:
+        raise ApplicationError("export writes to -o FILE; a FILE argument is for validate.")
+    if args.all:
+        programmes = list(Programme.objects.filter(iati_publication__isnull=False).order_by("code"))
+    else:
+        programmes = [programme_get(code=args.programme)]
+    output: Path = args.output or Path(
+        f"{programmes[0].code if len(programmes) == 1 else 'programmes'}-iati.xml"
+    )
+    partial = output.with_name(f".{output.name}.partial")
+    started = time.perf_counter()
+    try:
+        with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
+            task = progress.add_task("Writing IATI activities", total=len(programmes))
+            report = iati_export(
+                programmes=programmes,
+                out=partial,
+                advance=lambda _programme: progress.update(task, advance=1),
+            )
+        partial.replace(output)
+    except OSError as error:
+        raise ApplicationError(f"Cannot write {output}: {error.strerror or error}.") from None
+    finally:
+        partial.unlink(missing_ok=True)
+    print(
+        f"{report.activities} IATI activities ({report.transactions} transactions, "
+        f"{report.results} results, {report.indicator_periods} indicator periods) written to "
+        f"{output} in {time.perf_counter() - started:.1f} s."
+    )
+    return 0
+
+
+def _iati_validate(args: argparse.Namespace) -> int:
+    from bomca.core.errors import ApplicationError
+    from bomca.iati.validation import validate_file
+
+    if args.file is None:
+        raise ApplicationError("validate needs the FILE to check.")
+    problems = validate_file(args.file)
+    for problem in problems:
+        where = f"line {problem.line}: " if problem.line else ""
+        rule = f" [{problem.rule}]" if problem.rule else ""
+        print(f"{problem.severity} {problem.kind}{rule} {where}{problem.xpath}: {problem.message}")
+    errors = sum(problem.severity == "error" for problem in problems)
+    warnings = len(problems) - errors
+    print(
+        f"{args.file}: {errors} error(s), {warnings} warning(s) against IATI 2.03 "
+        "(schema, codelists, standard ruleset).",
+        file=sys.stderr,
+    )
+    return 1 if errors else 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     """Write a backup (database, uploaded files, checksums) to one ZIP file."""
     from bomca.backup import backup_create
@@ -712,6 +808,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "people": cmd_people,
     "procurement": cmd_procurement,
     "grants": cmd_grants,
+    "iati": cmd_iati,
     "backup": cmd_backup,
     "restore": cmd_restore,
     "manage": cmd_manage,
@@ -823,6 +920,18 @@ def build_parser() -> argparse.ArgumentParser:
             _grants_options(command)
         elif name == "procurement":
             _procurement_options(command)
+        elif name == "iati":
+            command.add_argument("action", choices=("export", "validate"), help="what to do")
+            command.add_argument("file", type=Path, nargs="?", help="validate: the XML file")
+            command.add_argument(
+                "--programme", help="export: programme code, e.g. BOMCA10 (default: the default)"
+            )
+            command.add_argument(
+                "--all", action="store_true", help="export: every programme with IATI settings"
+            )
+            command.add_argument(
+                "-o", "--output", type=Path, help="export: the file to write (BOMCA10-iati.xml)"
+            )
         elif name == "backup":
             command.add_argument(
                 "-o", "--output", type=Path, required=True, help="the ZIP file to write"

@@ -31,6 +31,7 @@ from bomca.core.models import Source
 from bomca.core.periods import Period, parse_period
 from bomca.core.records import describe_validation_error
 from bomca.grants.services import call_ensure
+from bomca.iati.services import publication_ensure
 from bomca.people.models import AttendanceRole
 from bomca.people.services import (
     AttendanceInput,
@@ -134,6 +135,13 @@ def dataset_load(*, path: Path | None = None) -> LoadReport:
         "grants",
         lambda record: _count(
             report, "grant calls", call_ensure(programme=programme, record=record)
+        ),
+    )
+    _each(
+        data,
+        "iati",
+        lambda record: _count(
+            report, "IATI publications", publication_ensure(programme=programme, record=record)
         ),
     )
     _each(

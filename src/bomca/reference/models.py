@@ -81,6 +81,12 @@ class Organisation(ProvenancedModel):
         blank=True,
         help_text=_("Code from the IATI OrganisationType codelist, e.g. 10 for government."),
     )
+    iati_ref = models.CharField(
+        _("IATI organisation identifier"),
+        max_length=60,
+        blank=True,
+        help_text=_("The organisation's identifier in IATI, e.g. XI-IATI-EC_INTPA; blank if none."),
+    )
     history = audited()
 
     class Meta:

@@ -36,7 +36,9 @@ def country_ensure(*, record: Mapping[str, Any]) -> tuple[Country, bool]:
 
 def organisation_ensure(*, record: Mapping[str, Any]) -> tuple[Organisation, bool]:
     """The organisation with the record's code, created from the record if missing."""
-    values = _pick(record, ("name_en", "name_ru", "acronym", "kind", "iati_type", *_PROVENANCE))
+    values = _pick(
+        record, ("name_en", "name_ru", "acronym", "kind", "iati_type", "iati_ref", *_PROVENANCE)
+    )
     country_code = record.get("country")
     values["country"] = Country.objects.get(code=country_code) if country_code else None
     return insert_missing(Organisation, lookup={"code": record["code"]}, values=values)

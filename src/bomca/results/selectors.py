@@ -109,6 +109,41 @@ class Logframe:
     def row(self, code: str) -> IndicatorRow:
         return next(row for row in self.rows if row.indicator.code == code)
 
+    def as_dicts(self) -> list[dict[str, object]]:
+        """The indicators as JSON-ready rows (``bomca figures``; docs/figures.md)."""
+        return [_row_dict(row) for row in self.rows]
+
+
+def _decimal_text(value: Decimal | None) -> str | None:
+    """A decimal as exact text without trailing zeros (25, 29.04), or None."""
+    if value is None:
+        return None
+    text = format(value.normalize(), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _row_dict(row: IndicatorRow) -> dict[str, object]:
+    indicator = row.indicator
+    return {
+        "code": indicator.code,
+        "result": indicator.result.code,
+        "title": indicator.title_en,
+        "unit": indicator.unit_en,
+        "type": indicator.indicator_type,
+        "method": indicator.method,
+        "selector": indicator.selector or None,
+        "baseline": _decimal_text(indicator.baseline_value),
+        "target": _decimal_text(row.period_target.value) if row.period_target else None,
+        "end_target": _decimal_text(indicator.target_value),
+        "actual": _decimal_text(row.actual.value),
+        "actual_text": row.actual.text or None,
+        "origin": row.actual.origin or None,
+        "to_date": _decimal_text(row.to_date.value),
+        "progress": _decimal_text(row.progress),
+        "status": row.status.value,
+        "illustrative": indicator.source == "illustrative",
+    }
+
 
 def result_tree(*, programme: Programme) -> list[tuple[Result, int]]:
     """The results in logframe order (each followed by its children), with their depth."""
