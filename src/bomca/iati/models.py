@@ -90,6 +90,7 @@ class SectorShare(models.Model):
     percentage = models.DecimalField(
         _("percentage"), max_digits=5, decimal_places=2, validators=_PERCENT
     )
+    history = audited()
 
     class Meta:
         ordering = ["publication", "vocabulary", "-percentage", "code"]
@@ -120,6 +121,7 @@ class CountryShare(models.Model):
     percentage = models.DecimalField(
         _("percentage"), max_digits=5, decimal_places=2, validators=_PERCENT
     )
+    history = audited()
 
     class Meta:
         ordering = ["publication", "country__code"]

@@ -38,7 +38,7 @@ class CountryAdmin(ReadOnlyHistoryAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(ReadOnlyHistoryAdmin):
-    list_display = ["code", "name_en", "kind", "country", "iati_type", "source"]
+    list_display = ["code", "name_en", "kind", "country", "iati_type", "iati_ref", "source"]
     list_filter = ["kind", "country", "source"]
     search_fields = ["code", "name_en", "name_ru", "acronym"]
 
