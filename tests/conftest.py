@@ -6,9 +6,9 @@ import pytest
 from django.test import Client
 
 from bomca.accounts.models import Role, User
-from bomca.dataset import dataset_load
 from bomca.reference.models import Country, Programme
 from tests.factories import PersonaFactory, UserFactory
+from tests.snapshot import reference_data_load
 
 
 @pytest.fixture(autouse=True)
@@ -19,8 +19,9 @@ def _private_media(settings, tmp_path_factory) -> None:
 
 @pytest.fixture
 def bomca10(db: None) -> Programme:
-    """The shipped BOMCA 10 reference data, loaded as ``bomca init`` loads it."""
-    dataset_load()
+    """The shipped BOMCA 10 reference data, as ``bomca init`` loads it (copied after the first
+    load in a test process: see tests/snapshot.py)."""
+    reference_data_load()
     return Programme.objects.get(code="BOMCA10")
 
 
