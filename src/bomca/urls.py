@@ -10,8 +10,10 @@ urlpatterns = [
     path("activities/", include("bomca.activities.urls")),
     path("admin/", admin.site.urls),
     path("grants/", include("bomca.grants.urls")),
+    path("iati/", include("bomca.iati.urls")),
     path("imports/", include("bomca.imports.urls")),
     path("people/", include("bomca.people.urls")),
     path("procurement/", include("bomca.procurement.urls")),
+    path("results/", include("bomca.results.urls")),
     path("", include("bomca.reporting.urls")),
 ]
