@@ -11,15 +11,19 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bomca.core.periods import (
+    FIRST_YEAR,
+    LAST_YEAR,
     Period,
     PeriodError,
     last_complete_quarter,
     next_quarter,
     parse_period,
+    period_label,
     previous_quarter,
     quarter,
     quarter_of,
     quarters_between,
+    years_between,
 )
 
 # Years whose neighbouring quarters are still calendar dates (date covers years 1 to 9999).
@@ -196,3 +200,47 @@ def test_last_complete_quarter_has_ended_before_today(today):
 def test_a_quarter_typed_with_the_cyrillic_letter_of_kvartal_is_understood():
     assert parse_period("2023К2") == parse_period("2023Q2")
     assert parse_period("2023к2").label == "2023Q2"
+
+
+# --- labels of stored periods, and whole years ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "label"),
+    [
+        (date(2023, 4, 1), date(2023, 6, 30), "2023Q2"),
+        (date(2023, 1, 1), date(2023, 12, 31), "2023"),
+        (date(2024, 2, 1), date(2024, 2, 29), "2024-02"),
+        (date(2023, 4, 15), date(2023, 4, 15), "2023-04-15"),
+        (date(2023, 2, 1), date(2023, 4, 30), "2023-02-01..2023-04-30"),  # three months, no quarter
+        (date(2023, 4, 1), date(2023, 6, 29), "2023-04-01..2023-06-29"),
+        (date(2022, 1, 1), date(2023, 12, 31), "2022-01-01..2023-12-31"),
+        (date(2022, 10, 1), date(2023, 3, 31), "2022-10-01..2023-03-31"),
+    ],
+)
+def test_period_label_is_the_shortest_selector_naming_exactly_the_days(start, end, label):
+    assert period_label(start, end) == label
+
+
+typed_days = st.dates(min_value=date(FIRST_YEAR, 1, 1), max_value=date(LAST_YEAR, 12, 31))
+
+
+@untimed
+@given(typed_days, st.integers(min_value=0, max_value=800))
+@example(date(2023, 4, 1), 90)
+@example(date(2023, 1, 1), 364)
+def test_period_label_parses_back_to_the_same_days(start, length):
+    end = min(start + timedelta(days=length), date(LAST_YEAR, 12, 31))
+
+    period = parse_period(period_label(start, end))
+
+    assert (period.start, period.end) == (start, end)
+
+
+def test_years_between_gives_every_overlapping_year_whole():
+    years = years_between(date(2021, 4, 1), date(2023, 6, 30))
+
+    assert [year.label for year in years] == ["2021", "2022", "2023"]
+    assert years[0] == parse_period("2021")
+    assert years[-1].end == date(2023, 12, 31)
+    assert [year.label for year in years_between(date(2023, 5, 1), date(2023, 5, 2))] == ["2023"]

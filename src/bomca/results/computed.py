@@ -170,15 +170,17 @@ def _participants(context: Context, period: Period) -> Measurement:
 
 
 def _women_share(context: Context, period: Period) -> Measurement:
+    # Of all participants, as the dashboard and the newsletter give it ("28% of them women"):
+    # one answer, so people whose sex is not recorded count in the whole here too.
     totals = context.participants(period)
-    women, men = totals.by_sex.get("female", 0), totals.by_sex.get("male", 0)
     by_country = {
         code: share
         for code, cells in totals.by_country_and_sex.items()
-        if (share := _share(cells.get("female", 0), cells.get("female", 0) + cells.get("male", 0)))
-        is not None
+        if (share := _share(cells.get("female", 0), sum(cells.values()))) is not None
     }
-    return Measurement(_share(women, women + men), {Dimension.COUNTRY: by_country})
+    return Measurement(
+        _share(totals.by_sex.get("female", 0), totals.total), {Dimension.COUNTRY: by_country}
+    )
 
 
 def _national_trainers_share(context: Context, period: Period) -> Measurement:
@@ -305,7 +307,7 @@ _SELECTORS = [
     ),
     ComputedIndicator(
         "women_share",
-        _("Share of women among the participants whose sex is recorded, in per cent."),
+        _("Share of women among the participants, in per cent (as the dashboard gives it)."),
         IndicatorType.PERCENTAGE,
         Accumulation.LEVEL,
         (Dimension.COUNTRY,),

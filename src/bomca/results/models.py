@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from bomca.core.history import audited
@@ -37,6 +38,14 @@ PARENT_LEVEL: dict[str, str | None] = {
     Level.SPECIFIC_OBJECTIVE: Level.OVERALL_OBJECTIVE,
     Level.OUTCOME: Level.SPECIFIC_OBJECTIVE,
     Level.OUTPUT: Level.OUTCOME,
+}
+
+#: What ``clean()`` says when a result hangs under the wrong level (a sentence per level: the
+#: labels are capitalised and English needs "an" before some of them).
+PARENT_RULE: dict[str, str | Promise] = {
+    Level.SPECIFIC_OBJECTIVE: _("A specific objective contributes to the overall objective."),
+    Level.OUTCOME: _("An outcome contributes to a specific objective."),
+    Level.OUTPUT: _("An output contributes to an outcome."),
 }
 
 
@@ -91,12 +100,7 @@ class Result(ProvenancedModel):
         if expected is None and parent is not None:
             raise ValidationError({"parent": _("The overall objective contributes to nothing.")})
         if expected is not None and (parent is None or parent.level != expected):
-            raise ValidationError(
-                {
-                    "parent": _("A %(level)s contributes to a %(parent)s.")
-                    % {"level": Level(self.level).label, "parent": Level(expected).label}
-                }
-            )
+            raise ValidationError({"parent": PARENT_RULE[self.level]})
         if parent is not None and parent.programme_id != self.programme_id:
             raise ValidationError({"parent": _("The parent belongs to another programme.")})
         if self.level != Level.OVERALL_OBJECTIVE and self.component_id is None:

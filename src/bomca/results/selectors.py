@@ -402,6 +402,8 @@ class IndicatorHistory:
 def indicator_history(*, indicator: Indicator, until: date) -> IndicatorHistory:
     """The indicator in every quarter from the programme's start to the one holding ``until``."""
     programme = indicator.programme
+    # Its targets and values read once, not once per quarter.
+    indicator = indicators_of(programme=programme).get(pk=indicator.pk)
     context = Context(programme)
     end = min(until, programme.end_date)
     stored = {(actual.period_start, actual.period_end) for actual in indicator.actuals.all()}

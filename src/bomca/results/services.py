@@ -91,16 +91,21 @@ def _check_value(indicator: Indicator, data: ActualInput) -> None:
         return
     if data.value is None:
         raise ApplicationError(_("Enter a value."))
-    if indicator.indicator_type == IndicatorType.YES_NO and data.value not in (0, 1):
-        raise ApplicationError(_("A yes/no indicator takes 1 (yes) or 0 (no)."))
-    if indicator.indicator_type == IndicatorType.PERCENTAGE and not 0 <= data.value <= 100:
-        raise ApplicationError(_("A percentage is between 0 and 100."))
+    _check_number(indicator, data.value)
     for dimension in data.disaggregation or {}:
         if dimension not in (indicator.disaggregations or []):
             raise ApplicationError(
                 _("%(code)s is not disaggregated by %(dimension)s.")
                 % {"code": indicator.code, "dimension": dimension}
             )
+
+
+def _check_number(indicator: Indicator, value: Decimal) -> None:
+    """The rules of the indicator's type, for a value and for a target alike."""
+    if indicator.indicator_type == IndicatorType.YES_NO and value not in (0, 1):
+        raise ApplicationError(_("A yes/no indicator takes 1 (yes) or 0 (no)."))
+    if indicator.indicator_type == IndicatorType.PERCENTAGE and not 0 <= value <= 100:
+        raise ApplicationError(_("A percentage is between 0 and 100."))
 
 
 def _jsonable(cells: Mapping[str, Mapping[str, Decimal]]) -> dict[str, dict[str, str]]:
@@ -202,6 +207,8 @@ def target_set(
 ) -> Target | None:
     """Set the indicator's target for ``period``; no value and no text removes it."""
     _require_manager(user)
+    if value is not None:
+        _check_number(indicator, value)
     with transaction.atomic():
         target = Target.objects.filter(
             indicator=indicator, period_start=period.start, period_end=period.end
