@@ -51,7 +51,8 @@ def test_the_security_log_lists_the_latest_changes_of_records(client: Client, bo
     kinds = (
         "Participant|Attendance|Picture|Component narrative|Editorial|Newsletter issue|"
         "Procurement need|Lot|Item|Delivery|Hand-over|Call for proposals|Application|"
-        "Grant project|Report|Payment|Status change"
+        "Grant project|Report|Payment|Status change|Result|Indicator|Target|Actual value|"
+        "IATI publication|Sector share|Recipient country share|Budget|Transaction"
     )
     assert re.search(rf"({kinds}|Activity)[^<]* \((created|changed)\)", html)
 

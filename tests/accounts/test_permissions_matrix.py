@@ -84,6 +84,13 @@ page                     pm    admin super me    c2lead tjcoord proc  grants com
 /grants/BOMCA10-CfP-1-G05/edit/ 200 200 200 403 403     403     403   200    403   403   403   login
 /grants/BOMCA10-CfP-1-G01/status/ 200 200 200 403 403   404     403   200    403   403   403   login
 /grants/BOMCA10-CfP-1-G05/payments/new/ 200 200 200 403 403 403 403   200    403   403   403   login
+/results/                200   200   200   200   200    200     200   200    200   200   200   login
+/results/export.xlsx     200   200   200   200   200    200     200   200    200   200   200   login
+/results/indicators/OO.1/ 200  200   200   200   200    200     200   200    200   200   200   login
+/results/indicators/OC1.1.1/edit/ 200 200 200 200 403   403     403   403    403   403   403   login
+/results/indicators/OC1.1.1/values/2023Q2/ 200 200 200 200 403 403 403 403  403   403   403   login
+/results/indicators/OO.1/targets/2023Q2/ 200 200 200 200 403 403 403 403   403   403   403   login
+/iati/export.xml         200   200   200   200   200    200     200   200    200   200   200   login
 /accounts/audit/         403   200   200   403   403    403     403   403    403   403   403   login
 /admin/                  admin 200   200   admin admin  admin   admin admin  admin admin admin admin
 """

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from bomca.core.periods import quarter
 from bomca.reference.models import Component, Programme
 from bomca.results.computed import SELECTORS
-from bomca.results.models import Actual, IndicatorType, Level, Method, Result
+from bomca.results.models import Accumulation, Actual, IndicatorType, Level, Method, Result
 from tests.factories import ComponentFactory, ProgrammeFactory
 from tests.results.factories import (
     ActualFactory,
@@ -269,3 +269,18 @@ def test_the_database_refuses_a_frozen_value_without_the_time_it_was_frozen():
     with pytest.raises(IntegrityError), transaction.atomic():
         ActualFactory(frozen=True, frozen_at=None)
     assert Actual.objects.count() == 0
+
+
+def test_a_computed_indicator_takes_the_type_and_accumulation_of_its_selector(db):
+    indicator = IndicatorFactory.build(
+        result=ResultFactory(),
+        selector="women_share",
+        indicator_type=IndicatorType.NUMBER,
+        accumulation=Accumulation.SUM,
+    )
+    indicator.programme = indicator.result.programme
+
+    with pytest.raises(ValidationError) as error:
+        indicator.full_clean()
+
+    assert set(error.value.message_dict) >= {"indicator_type", "accumulation"}

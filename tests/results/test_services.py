@@ -179,6 +179,25 @@ def test_actual_record_refuses_a_breakdown_the_indicator_does_not_have(programme
     assert not Actual.objects.exists()
 
 
+def test_actual_record_refuses_a_breakdown_key_that_does_not_exist(programme, me):
+    indicator = _manual(programme, disaggregations=["sex", "country"])
+    data = replace(TWELVE, disaggregation={"country": {"XA": Decimal(8), "ZZ": Decimal(4)}})
+
+    with pytest.raises(ApplicationError) as error:
+        actual_record(indicator=indicator, period=Q2, data=data, user=me)
+
+    assert error.value.message == "ZZ is not a value of country; use one of: XA, none."
+    assert not _values(indicator).exists()
+
+
+def test_actual_record_refuses_a_breakdown_cell_its_type_does_not_take(programme, me):
+    indicator = _manual(programme, indicator_type=IndicatorType.PERCENTAGE, disaggregations=["sex"])
+    data = replace(TWELVE, disaggregation={"sex": {"female": Decimal(120)}})
+
+    with pytest.raises(ApplicationError, match="between 0 and 100"):
+        actual_record(indicator=indicator, period=Q2, data=data, user=me)
+
+
 def test_a_refused_correction_leaves_the_value_as_it_was(programme, me):
     indicator = _manual(programme)
     actual_record(indicator=indicator, period=Q2, data=TWELVE, user=me)

@@ -33,7 +33,7 @@ def safe_cell(value: Cell) -> Cell:
     return value
 
 
-def _xlsx_cell(sheet: object, value: Cell) -> object:
+def xlsx_cell(sheet: object, value: Cell) -> object:
     """In XLSX a text cell is typed as text, so "=..." stays text without an apostrophe."""
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         cell = WriteOnlyCell(sheet, value=value)
@@ -78,7 +78,7 @@ def xlsx_bytes(title: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]
         heading.append(cell)
     sheet.append(heading)
     for row in rows:
-        sheet.append([_xlsx_cell(sheet, cell) for cell in row])
+        sheet.append([xlsx_cell(sheet, cell) for cell in row])
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

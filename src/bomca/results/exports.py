@@ -15,7 +15,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from bomca.core.spreadsheets import Cell, _xlsx_cell, sheet_title
+from bomca.core.spreadsheets import Cell, sheet_title, xlsx_cell
 from bomca.results.selectors import Logframe, Value
 from bomca.results.views.shown import Reader, breakdowns, line, status_label
 
@@ -138,7 +138,7 @@ def _sheet(
         header.append(cell)
     sheet.append(header)
     for row in rows:
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
+        sheet.append([xlsx_cell(sheet, value) for value in row])
 
 
 def logframe_filename(frame: Logframe) -> str:

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bomca.core.history import audited
 from bomca.core.models import ProvenancedModel, VersionedModel
@@ -110,7 +111,7 @@ class Result(ProvenancedModel):
 
 
 class IndicatorType(models.TextChoices):
-    NUMBER = "number", _("Number")
+    NUMBER = "number", pgettext_lazy("indicator type", "Number")
     PERCENTAGE = "percentage", _("Percentage")
     YES_NO = "yes_no", _("Yes/no")
     QUALITATIVE = "qualitative", _("Qualitative")
@@ -231,6 +232,17 @@ class Indicator(ProvenancedModel, VersionedModel):
             ) % {
                 "name": self.selector or "—",
                 "known": ", ".join(sorted(SELECTORS)),
+            }
+        spec = SELECTORS.get(self.selector) if self.method == Method.COMPUTED else None
+        if spec is not None and self.indicator_type != spec.indicator_type:
+            errors["indicator_type"] = _("%(name)s gives a %(type)s; the type must say so.") % {
+                "name": spec.name,
+                "type": IndicatorType(spec.indicator_type).label,
+            }
+        if spec is not None and self.accumulation != spec.accumulation:
+            errors["accumulation"] = _("%(name)s gives values that are: %(how)s.") % {
+                "name": spec.name,
+                "how": Accumulation(spec.accumulation).label,
             }
         if self.method == Method.MANUAL and self.selector:
             errors["selector"] = _("A selector is named only for computed indicators.")

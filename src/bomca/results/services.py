@@ -3,6 +3,7 @@ framework from a dataset file."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -15,10 +16,13 @@ from django.utils.translation import gettext as _
 
 from bomca.accounts import access
 from bomca.accounts.models import User
+from bomca.activities.selectors import NO_HOST_COUNTRY as NO_HOST
 from bomca.core.errors import ApplicationError
 from bomca.core.periods import Period
 from bomca.core.records import insert_missing, save_versioned
-from bomca.reference.models import Component, Programme
+from bomca.people.models import Sex
+from bomca.people.selectors import UNKNOWN_ORGANISATION
+from bomca.reference.models import Component, OrganisationKind, Programme
 from bomca.results.computed import Context
 from bomca.results.models import (
     Actual,
@@ -92,12 +96,30 @@ def _check_value(indicator: Indicator, data: ActualInput) -> None:
     if data.value is None:
         raise ApplicationError(_("Enter a value."))
     _check_number(indicator, data.value)
-    for dimension in data.disaggregation or {}:
+    for dimension, cells in (data.disaggregation or {}).items():
         if dimension not in (indicator.disaggregations or []):
             raise ApplicationError(
                 _("%(code)s is not disaggregated by %(dimension)s.")
                 % {"code": indicator.code, "dimension": dimension}
             )
+        known = dimension_keys(programme=indicator.programme, dimension=dimension)
+        for key, value in cells.items():
+            if key not in known:
+                raise ApplicationError(
+                    _("%(key)s is not a value of %(dimension)s; use one of: %(known)s.")
+                    % {"key": key, "dimension": dimension, "known": ", ".join(known)}
+                )
+            _check_number(indicator, value)
+
+
+def dimension_keys(*, programme: Programme, dimension: str) -> list[str]:
+    """The keys a disaggregation by ``dimension`` has: sexes, the programme's countries (and
+    ``none`` for activities without a host country), organisation kinds."""
+    if dimension == Dimension.SEX:
+        return list(Sex.values)
+    if dimension == Dimension.COUNTRY:
+        return [*programme.countries.order_by("code").values_list("code", flat=True), NO_HOST]
+    return [*OrganisationKind.values, UNKNOWN_ORGANISATION]
 
 
 def _check_number(indicator: Indicator, value: Decimal) -> None:
@@ -196,10 +218,11 @@ def indicator_update(
 ) -> Indicator:
     """Change an indicator's baseline, end target and means of verification."""
     _require_manager(user)
+    changed = copy.copy(indicator)  # a refused change leaves the caller's record as it was
     for name, value in vars(changes).items():
-        setattr(indicator, name, value)
-    indicator.full_clean()
-    return save_versioned(indicator, expected_version=version)
+        setattr(changed, name, value)
+    changed.full_clean()
+    return save_versioned(changed, expected_version=version)
 
 
 def target_set(
