@@ -20,7 +20,7 @@ from bomca.dataset import dataset_load
 from bomca.reference.models import Programme
 from bomca.results.computed import Context
 from bomca.results.models import Actual, Indicator, IndicatorType, Level, Result, Target
-from bomca.results.selectors import value_for_period
+from bomca.results.selectors import logframe, value_for_period
 from bomca.results.services import (
     ActualInput,
     IndicatorChanges,
@@ -295,6 +295,32 @@ def test_period_freeze_keeps_the_period_s_values_with_who_and_when(programme, re
         assert actual.frozen_at is not None
         assert before <= actual.frozen_at <= timezone.now()
     assert not _values(reported["empty"]).exists()
+
+
+def test_a_frozen_period_keeps_its_value_to_date_when_the_records_change(programme, reported, me):
+    period_freeze(programme=programme, period=Q2, user=me)
+    assert _stored(reported["computed"]).to_date == 3  # 2023Q1's activity and 2023Q2's two
+    _activity(programme, date(2023, 3, 1))  # a correction of the past, after the report
+
+    row = logframe(programme=programme, period=Q2).row(reported["computed"].code)
+
+    assert (row.actual.value, row.actual.origin) == (2, "frozen")
+    assert (row.to_date.value, row.to_date.origin) == (3, "frozen")
+
+
+def test_hand_values_to_date_count_a_year_and_its_quarters_once(programme, me):
+    indicator = _manual(programme)
+    ActualFactory(indicator=indicator, period=Q1, value=Decimal(3))
+    ActualFactory(indicator=indicator, period=Q2, value=Decimal(4))
+    ActualFactory(
+        indicator=indicator,
+        period=Period(start=date(2023, 1, 1), end=date(2023, 6, 30), label="2023H1"),
+        value=Decimal(7),
+    )
+
+    row = logframe(programme=programme, period=Q2).row(indicator.code)
+
+    assert row.to_date.value == 7
 
 
 def test_period_freeze_is_all_or_nothing(programme, reported, me):

@@ -336,6 +336,14 @@ class Actual(ProvenancedModel, PeriodValue):
         blank=True,
         related_name="+",
     )
+    to_date = models.DecimalField(
+        _("value to date when frozen"),
+        max_digits=18,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("From the programme's start to the period's end, as it was reported."),
+    )
     frozen = models.BooleanField(_("frozen"), default=False)
     frozen_at = models.DateTimeField(_("frozen at"), null=True, blank=True)
     frozen_by = models.ForeignKey(

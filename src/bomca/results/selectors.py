@@ -292,15 +292,26 @@ def _target_for(indicator: Indicator, period: Period) -> Target | None:
 def _value_to_date(indicator: Indicator, period: Period, context: Context, actual: Value) -> Value:
     """From the programme's start to the period's end.
 
-    Computed: the selector over that span (a share or a mean of everything so far, a count of
-    everything so far). By hand: the sum of the periods' values for an indicator that adds up,
-    else the latest value reported.
+    A frozen period keeps the value to date it had when it was frozen. Computed: the selector
+    over that span (a share or a mean of everything so far, a count of everything so far). By
+    hand: the sum of the periods' values for an indicator that adds up (periods that overlap
+    one already counted, such as a year over its quarters, are left out), else the latest value.
     """
+    stored = _stored_for(indicator, period)
+    if stored is not None and stored.frozen and stored.to_date is not None:
+        return Value(value=stored.to_date, origin="frozen", frozen_at=stored.frozen_at)
+    return value_to_date_live(indicator=indicator, period=period, context=context, actual=actual)
+
+
+def value_to_date_live(
+    *, indicator: Indicator, period: Period, context: Context, actual: Value
+) -> Value:
+    """The value to date as the records and the values entered give it today."""
     programme = context.programme
     span = Period(start=programme.start_date, end=period.end, label=f"..{period.label}")
     if indicator.is_computed:
         if span.start >= period.start:
-            return actual
+            return Value(value=actual.value, by=actual.by, origin="computed")
         live = _computed(indicator, span, context)
         return Value(value=live.value, by=live.by, origin="computed")
     reported = [
@@ -311,10 +322,20 @@ def _value_to_date(indicator: Indicator, period: Period, context: Context, actua
     if not reported:
         return Value(value=None)
     if indicator.accumulation == Accumulation.SUM and indicator.is_numeric:
-        values = [actual.value for actual in reported if actual.value is not None]
+        values = [row.value for row in _not_overlapping(reported) if row.value is not None]
         return Value(value=sum(values, Decimal(0)) if values else None, origin="manual")
     latest = max(reported, key=lambda actual: (actual.period_end, actual.period_start))
     return _from_actual(latest)
+
+
+def _not_overlapping(actuals: list[Actual]) -> list[Actual]:
+    """The values whose periods follow one another, earliest first; one that overlaps a period
+    already taken (a year recorded besides its quarters) is left out, not added twice."""
+    taken: list[Actual] = []
+    for actual in sorted(actuals, key=lambda row: (row.period_start, row.period_end)):
+        if not taken or actual.period_start > taken[-1].period_end:
+            taken.append(actual)
+    return taken
 
 
 def _progress(

@@ -33,7 +33,7 @@ from bomca.results.models import (
     Result,
     Target,
 )
-from bomca.results.selectors import indicators_of, value_for_period
+from bomca.results.selectors import indicators_of, value_for_period, value_to_date_live
 
 
 def _require_manager(user: User) -> None:
@@ -168,6 +168,9 @@ def period_freeze(*, programme: Programme, period: Period, user: User) -> int:
                 stored.source_of_data = _("Computed from the records by %(name)s") % {
                     "name": indicator.selector
                 }
+            stored.to_date = value_to_date_live(
+                indicator=indicator, period=period, context=context, actual=value
+            ).value
             stored.frozen = True
             stored.frozen_at = now
             stored.frozen_by = user
@@ -198,6 +201,7 @@ def actual_unfreeze(*, indicator: Indicator, period: Period, user: User) -> None
         actual.frozen = False
         actual.frozen_at = None
         actual.frozen_by = None
+        actual.to_date = None
         actual.save()
 
 
