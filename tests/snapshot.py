@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 from bomca.dataset import dataset_load
 
@@ -107,9 +107,11 @@ def _collides(recorded: list[_Table]) -> bool:
 
 def _insert(recorded: list[_Table]) -> None:
     # Foreign keys are checked at commit on both databases (Django declares them deferred), so
-    # the order of the tables does not matter.
+    # the order of the tables does not matter inside one transaction: a test's own, or this
+    # one in tests that commit (``transaction=True``). The check then runs at once, so that a
+    # copy pointing nowhere fails here rather than at the end of the test.
     wrap = _json_wrapper()
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         for table in recorded:
             listed = ", ".join(f'"{column}"' for column in table.columns)
             marks = ", ".join(["%s"] * len(table.columns))
@@ -121,6 +123,7 @@ def _insert(recorded: list[_Table]) -> None:
                 f'INSERT INTO "{table.name}" ({listed}) VALUES ({marks})',  # noqa: S608
                 rows,
             )
+        connection.check_constraints(table_names=[table.name for table in recorded])
 
 
 def _json_wrapper() -> Any:
