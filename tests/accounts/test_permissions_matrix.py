@@ -90,7 +90,7 @@ page                     pm    admin super me    c2lead tjcoord proc  grants com
 /results/indicators/OC1.1.1/edit/ 200 200 200 200 403   403     403   403    403   403   403   login
 /results/indicators/OC1.1.1/values/2023Q2/ 200 200 200 200 403 403 403 403  403   403   403   login
 /results/indicators/OO.1/targets/2023Q2/ 200 200 200 200 403 403 403 403   403   403   403   login
-/iati/export.xml         200   200   200   200   200    200     200   200    200   200   200   login
+/iati/export.xml         200   200   200   200   200    403     200   200    200   200   200   login
 /accounts/audit/         403   200   200   403   403    403     403   403    403   403   403   login
 /admin/                  admin 200   200   admin admin  admin   admin admin  admin admin admin admin
 """

@@ -23,7 +23,6 @@ from bomca.core.periods import (
     quarter,
     quarter_of,
     quarters_between,
-    years_between,
 )
 
 # Years whose neighbouring quarters are still calendar dates (date covers years 1 to 9999).
@@ -235,12 +234,3 @@ def test_period_label_parses_back_to_the_same_days(start, length):
     period = parse_period(period_label(start, end))
 
     assert (period.start, period.end) == (start, end)
-
-
-def test_years_between_gives_every_overlapping_year_whole():
-    years = years_between(date(2021, 4, 1), date(2023, 6, 30))
-
-    assert [year.label for year in years] == ["2021", "2022", "2023"]
-    assert years[0] == parse_period("2021")
-    assert years[-1].end == date(2023, 12, 31)
-    assert [year.label for year in years_between(date(2023, 5, 1), date(2023, 5, 2))] == ["2023"]

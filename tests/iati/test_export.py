@@ -20,6 +20,7 @@ from bomca.iati.export import activity_status, iati_export
 from bomca.iati.models import Budget, Publication, Transaction
 from bomca.iati.validation import validate_tree
 from bomca.people.models import Participant
+from bomca.reporting.selectors import key_figures
 from bomca.results.selectors import logframe
 from tests.factories import ProgrammeFactory
 
@@ -149,18 +150,56 @@ def test_computed_indicators_publish_what_the_logframe_shows(bomca10):
     assert period.xpath("target/@value") == ["24"]
 
 
-def test_counts_of_people_are_published_as_the_public_sees_them(bomca10):
+def test_counts_of_people_follow_the_published_newsletter_s_rule(bomca10):
     tree = exported(bomca10)
+    figures = key_figures(programme=bomca10, period=parse_period("2023Q2"))
 
     period = tree.xpath(
         "//indicator[starts-with(title/narrative[1], 'OO.2 ')]"
         "/period[period-start/@iso-date='2023-04-01']"
     )[0]
-    # 472 participants: rounded to the nearest 5, as a reader without a role sees them.
-    assert period.xpath("actual[not(dimension)]/@value") == ["470"]
+    # Exact, as the published issue 6 prints them: 472 participants, 133 women.
+    assert period.xpath("actual[not(dimension)]/@value") == [str(figures.participants.total)]
+    assert period.xpath("actual[dimension/@value='female']/@value") == ["133"]
     values = [int(value) for value in period.xpath("actual[dimension]/@value")]
     assert values
-    assert all(value % 5 == 0 and value >= 5 for value in values)
+    # ... but no cell of 1 to 4 people is published.
+    assert all(value == 0 or value >= 5 for value in values)
+
+
+def test_small_groups_of_people_are_left_out_of_the_file(bomca10):
+    from bomca.reference.models import OrganisationKind
+    from tests.factories import ActivityFactory, OrganisationFactory, ParticipantCountFactory
+
+    academy = OrganisationFactory(kind=OrganisationKind.TRAINING_INSTITUTION)
+    activity = ActivityFactory(
+        programme=bomca10,
+        component=bomca10.components.get(number=1),
+        start_date=date(2023, 5, 3),
+        end_date=date(2023, 5, 4),
+    )
+    ParticipantCountFactory(activity=activity, organisation=academy, female=1, male=2)
+
+    period = exported(bomca10).xpath(
+        "//indicator[starts-with(title/narrative[1], 'OO.2 ')]"
+        "/period[period-start/@iso-date='2023-04-01']"
+    )[0]
+
+    assert period.xpath("actual[not(dimension)]/@value") == ["475"]
+    kinds = period.xpath("actual/dimension[@name='organisation_kind']/@value")
+    assert "border" in kinds
+    assert "training" not in kinds  # three people of one academy
+
+
+def test_texts_made_for_the_file_are_english_whatever_the_reader_s_language(bomca10):
+    from django.utils import translation
+
+    with translation.override("ru"):
+        tree = exported(bomca10)
+
+    descriptions = tree.xpath("//transaction/description/narrative/text()")
+    assert any(text.startswith("Pre-financing") for text in descriptions)
+    assert not any("Предварительное" in text for text in descriptions)
 
 
 def test_results_sit_on_the_activity_of_their_component(bomca10):
@@ -296,7 +335,7 @@ def test_the_identifier_must_start_with_the_reporting_organisations(bomca10):
     publication = Publication.objects.get(programme=bomca10)
     publication.identifier = "XI-IATI-OTHER-BOMCA10"
 
-    with pytest.raises(Exception, match="must start with XI-IATI-ICMPD-"):
+    with pytest.raises(Exception, match="must start with “XI-IATI-ICMPD-”"):
         publication.full_clean()
 
 
@@ -311,3 +350,22 @@ def test_a_budget_longer_than_a_year_is_refused(bomca10):
 
     with pytest.raises(Exception, match="at most one year"):
         budget.full_clean()
+
+
+def test_a_sector_code_not_on_the_dac_list_is_refused_when_it_is_recorded(bomca10):
+    from bomca.iati.models import SectorShare
+
+    share = SectorShare(
+        publication=Publication.objects.get(programme=bomca10), code="99999", percentage=10
+    )
+
+    with pytest.raises(Exception, match="99999 is not a current code of the IATI Sector"):
+        share.full_clean()
+
+
+def test_a_default_code_not_on_its_codelist_is_refused(bomca10):
+    publication = Publication.objects.get(programme=bomca10)
+    publication.default_flow_type = "99"
+
+    with pytest.raises(Exception, match="not a current code of the IATI FlowType codelist"):
+        publication.full_clean()

@@ -17,13 +17,26 @@ def download(client: Client, user) -> object:
     return client.get("/iati/export.xml")
 
 
-@pytest.mark.parametrize("persona", ["pm", "me", "donor", "tjcoord", "comms"])
-def test_every_role_downloads_the_iati_file(client, personas, persona):
+@pytest.mark.parametrize("persona", ["pm", "me", "donor", "proc", "comms"])
+def test_every_role_that_reads_all_countries_downloads_the_iati_file(client, personas, persona):
     response = download(client, personas[persona])
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/xml"
     assert 'filename="BOMCA10-iati-' in response["Content-Disposition"]
+
+
+def test_a_national_coordinator_does_not_get_every_country_s_grants_through_it(client, personas):
+    assert download(client, personas["tjcoord"]).status_code == 403
+
+
+def test_a_download_is_in_the_security_log(client, personas):
+    from bomca.accounts.models import AuditEvent, AuditEventKind
+
+    download(client, personas["donor"])
+
+    event = AuditEvent.objects.get(kind=AuditEventKind.EXPORT, user=personas["donor"])
+    assert event.detail["what"] == "iati"
 
 
 def test_the_downloaded_file_is_valid_iati(client, personas):

@@ -60,8 +60,12 @@ def test_the_value_form_asks_one_number_per_expected_key(client, personas, bomca
         if element.attrs.get("name", "").startswith("cell__")
     ]
     assert cells[:3] == ["cell__sex__female", "cell__sex__male", "cell__sex__unrecorded"]
-    assert cells[3:8] == [f"cell__country__{code}" for code in ("KG", "KZ", "TJ", "TM", "UZ")]
-    assert cells[8:] == [f"cell__organisation_kind__{kind}" for kind in OrganisationKind.values]
+    # The keys the service accepts, no more, no fewer: "none" for activities without a host
+    # country and "unknown" for people whose organisation is not recorded, as computed ones.
+    countries = ("KG", "KZ", "TJ", "TM", "UZ", "none")
+    assert cells[3:9] == [f"cell__country__{code}" for code in countries]
+    kinds = (*OrganisationKind.values, "unknown")
+    assert cells[9:] == [f"cell__organisation_kind__{kind}" for kind in kinds]
     assert {
         element.attrs["type"]
         for element in html.find_all("input")

@@ -63,7 +63,7 @@ def test_the_overall_objective_contributes_to_nothing():
     with pytest.raises(ValidationError) as error:
         second.full_clean()
 
-    assert _messages(error, "parent") == ["The overall objective contributes to nothing."]
+    assert _messages(error, "parent") == ["The overall objective has no parent result."]
 
 
 def test_a_specific_objective_must_hang_under_the_overall_objective():

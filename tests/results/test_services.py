@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from bomca.accounts.models import Role, User
 from bomca.core.errors import ApplicationError
-from bomca.core.periods import Period, quarter
+from bomca.core.periods import Period, quarter, quarter_of
 from bomca.core.records import StaleRecord
 from bomca.dataset import dataset_load
 from bomca.reference.models import Programme
@@ -321,6 +321,38 @@ def test_hand_values_to_date_count_a_year_and_its_quarters_once(programme, me):
     row = logframe(programme=programme, period=Q2).row(indicator.code)
 
     assert row.to_date.value == 7
+
+
+def test_a_period_that_has_not_ended_cannot_be_frozen(programme, me):
+    this_quarter = quarter_of(timezone.localdate())
+
+    with pytest.raises(ApplicationError, match="has not ended yet"):
+        period_freeze(programme=programme, period=this_quarter, user=me)
+
+
+def test_a_period_outside_the_programme_cannot_be_frozen(programme, me):
+    before = quarter(2020, 4)
+
+    with pytest.raises(ApplicationError, match="is not within the programme"):
+        period_freeze(programme=programme, period=before, user=me)
+
+
+def test_a_computed_value_that_is_empty_is_frozen_empty(programme, me):
+    share = IndicatorFactory(result=ResultFactory(programme=programme), selector="women_share")
+
+    period_freeze(programme=programme, period=Q2, user=me)
+    _activity(programme)  # the records change after the report
+
+    stored = _stored(share)
+    assert (stored.frozen, stored.value) == (True, None)
+
+
+def test_the_target_of_a_frozen_period_stays_as_it_was_reported(programme, reported, me):
+    period_freeze(programme=programme, period=Q2, user=me)
+
+    with pytest.raises(ApplicationError, match="frozen as it was reported"):
+        target_set(indicator=reported["computed"], period=Q2, value=Decimal(9), text="", user=me)
+    assert not Target.objects.filter(indicator=reported["computed"]).exists()
 
 
 def test_period_freeze_is_all_or_nothing(programme, reported, me):

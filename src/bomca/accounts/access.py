@@ -20,6 +20,8 @@ donors read the records but do not download those files.
 
 Results framework: every role reads the logframe; the M&E officer and the programme manager
 record values, set targets and freeze a reported period; only the programme manager unfreezes.
+The IATI file is downloaded by every role that reads all countries' grants (not national
+coordinators).
 """
 
 from __future__ import annotations
@@ -201,6 +203,12 @@ def shown_count(user: AnyUser, value: int, *, country: Country | int | None = No
     return SMALL_COUNT * round(value / SMALL_COUNT)
 
 
+def published_count(value: int) -> int | None:
+    """A count of people in a public document (the published newsletter, the IATI file):
+    exact, but 1 to 4 print as "fewer than 5" (``None``) so that no one is singled out."""
+    return None if 0 < value < SMALL_COUNT else value
+
+
 def counts_rounded_for(user: AnyUser) -> bool:
     """Whether some counts of people on a page are rounded for this user (to say so on it)."""
     return not sees_exact_count(user, country=None)
@@ -322,6 +330,13 @@ def may_view_results(user: AnyUser) -> bool:
 
 def may_manage_results(user: AnyUser) -> bool:
     return role_of(user) in _RESULTS_KEEPERS
+
+
+def may_download_iati(user: AnyUser) -> bool:
+    """The IATI file holds every country's grants and payments: the roles that read all of
+    them (not national coordinators, who read their countries' only)."""
+    role = role_of(user)
+    return role is not None and role != Role.NATIONAL_COORDINATOR
 
 
 def may_unfreeze_results(user: AnyUser) -> bool:

@@ -145,13 +145,29 @@ class ActivityCounts:
     by_format: dict[str, int] = field(default_factory=dict)
     #: component code -> host country code (or ``none``) -> count, every cell present.
     by_component_and_country: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: who delivered them: EU experts, national trainers, both (``mixed``); every kind present.
+    by_delivered_by: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def by_national_trainers(self) -> int:
+        """Delivered by national trainers of the region, alone or with EU experts."""
+        return self.by_delivered_by.get(
+            DeliveredBy.NATIONAL_TRAINERS, 0
+        ) + self.by_delivered_by.get(DeliveredBy.MIXED, 0)
 
 
 def activities_implemented(*, programme: Programme, period: Period) -> ActivityCounts:
     """Activities implemented in the period, with every breakdown from one grouped query."""
     rows = (
         implemented_in(programme=programme, period=period)
-        .values("component__number", "host_country__code", "activity_type", "scope", "format")
+        .values(
+            "component__number",
+            "host_country__code",
+            "activity_type",
+            "scope",
+            "format",
+            "delivered_by",
+        )
         .annotate(n=Count("id"))
         .order_by()
     )
@@ -162,6 +178,7 @@ def activities_implemented(*, programme: Programme, period: Period) -> ActivityC
     by_type: Counter[str] = Counter(dict.fromkeys(ActivityType.values, 0))
     by_scope: Counter[str] = Counter(dict.fromkeys(Scope.values, 0))
     by_format: Counter[str] = Counter(dict.fromkeys(Format.values, 0))
+    by_delivered_by: Counter[str] = Counter(dict.fromkeys(DeliveredBy.values, 0))
     matrix = {component: dict.fromkeys(countries, 0) for component in components}
     for row in rows:
         component = f"C{row['component__number']}"
@@ -171,6 +188,7 @@ def activities_implemented(*, programme: Programme, period: Period) -> ActivityC
         by_type[row["activity_type"]] += row["n"]
         by_scope[row["scope"]] += row["n"]
         by_format[row["format"]] += row["n"]
+        by_delivered_by[row["delivered_by"]] += row["n"]
         cells = matrix.setdefault(component, dict.fromkeys(countries, 0))
         cells[country] = cells.get(country, 0) + row["n"]
     return ActivityCounts(
@@ -181,6 +199,7 @@ def activities_implemented(*, programme: Programme, period: Period) -> ActivityC
         by_scope=dict(by_scope),
         by_format=dict(by_format),
         by_component_and_country=dict(sorted(matrix.items())),
+        by_delivered_by=dict(by_delivered_by),
     )
 
 

@@ -192,11 +192,3 @@ def period_label(start: date, end: date) -> str:
 
 def _month_end(day: date) -> date:
     return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
-
-
-def years_between(start: date, end: date) -> list[Period]:
-    """Every calendar year that overlaps the days from ``start`` to ``end``, as whole years."""
-    return [
-        Period(start=date(year, 1, 1), end=date(year, 12, 31), label=str(year))
-        for year in range(start.year, end.year + 1)
-    ]

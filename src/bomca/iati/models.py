@@ -9,13 +9,29 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bomca.core.history import audited
 from bomca.core.models import ProvenancedModel
 from bomca.core.money import amount_field, currency_field
+from bomca.iati.validation.codelists import codelist
 from bomca.reference.models import Country, Organisation, Programme
 
 _PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+def codelist_errors(values: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """For each field -> (codelist, code), a sentence when the code is not a current code of
+    that IATI codelist (the lists shipped with the validator)."""
+    errors = {}
+    for field, (name, code) in values.items():
+        listed = codelist(name)
+        if listed is not None and code not in listed.current():
+            errors[field] = _("%(code)s is not a current code of the IATI %(list)s codelist.") % {
+                "code": code or "—",
+                "list": name,
+            }
+    return errors
 
 
 class Publication(ProvenancedModel):
@@ -61,6 +77,18 @@ class Publication(ProvenancedModel):
         return self.identifier
 
     def clean(self) -> None:
+        errors = codelist_errors(
+            {
+                "activity_scope": ("ActivityScope", self.activity_scope),
+                "collaboration_type": ("CollaborationType", self.collaboration_type),
+                "default_flow_type": ("FlowType", self.default_flow_type),
+                "default_finance_type": ("FinanceType", self.default_finance_type),
+                "default_aid_type": ("AidType", self.default_aid_type),
+                "default_tied_status": ("TiedStatus", self.default_tied_status),
+            }
+        )
+        if errors:
+            raise ValidationError(errors)
         prefix = self.reporting_org.iati_ref if self.reporting_org_id else ""
         if not prefix:
             raise ValidationError(
@@ -69,7 +97,7 @@ class Publication(ProvenancedModel):
         if not self.identifier.startswith(prefix + "-"):
             raise ValidationError(
                 {
-                    "identifier": _("The identifier must start with %(prefix)s- .")
+                    "identifier": _("The identifier must start with “%(prefix)s-”.")
                     % {"prefix": prefix}
                 }
             )
@@ -104,6 +132,14 @@ class SectorShare(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.percentage}%"
+
+    def clean(self) -> None:
+        lists = {"1": "Sector", "2": "SectorCategory"}
+        errors = codelist_errors({"vocabulary": ("SectorVocabulary", self.vocabulary)})
+        if not errors and self.vocabulary in lists:
+            errors = codelist_errors({"code": (lists[self.vocabulary], self.code)})
+        if errors:
+            raise ValidationError(errors)
 
 
 class CountryShare(models.Model):
@@ -142,7 +178,7 @@ class BudgetType(models.TextChoices):
 
 class BudgetStatus(models.TextChoices):
     INDICATIVE = "1", _("Indicative")
-    COMMITTED = "2", _("Committed")
+    COMMITTED = "2", pgettext_lazy("budget status", "Committed")
 
 
 class Budget(ProvenancedModel):
@@ -153,7 +189,7 @@ class Budget(ProvenancedModel):
     )
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
-    value = amount_field(_("value"))
+    value = amount_field(_("amount"))
     currency = currency_field()
     value_date = models.DateField(_("value date"))
     budget_type = models.CharField(
@@ -211,7 +247,7 @@ class Transaction(ProvenancedModel):
     )
     transaction_type = models.CharField(_("type"), max_length=2, choices=TransactionType.choices)
     date = models.DateField(_("date"))
-    value = amount_field(_("value"))
+    value = amount_field(_("amount"))
     currency = currency_field()
     reference = models.CharField(_("reference"), max_length=60, blank=True)
     description = models.CharField(_("description"), max_length=255, blank=True)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from bomca.core.records import insert_missing
 from bomca.iati.models import Budget, CountryShare, Publication, SectorShare, Transaction
@@ -28,13 +29,16 @@ def shares_check(*, publication: Publication) -> None:
     for share in publication.sectors.all():
         sums[share.vocabulary] = sums.get(share.vocabulary, Decimal(0)) + share.percentage
     problems = [
-        f"sectors of vocabulary {vocabulary} sum to {total}%, not 100%"
+        _("sectors of vocabulary %(vocabulary)s sum to %(total)s%%, not 100%%")
+        % {"vocabulary": vocabulary, "total": total}
         for vocabulary, total in sorted(sums.items())
         if total != 100
     ]
     countries = sum((share.percentage for share in publication.countries.all()), Decimal(0))
     if publication.countries.exists() and countries != 100:
-        problems.append(f"recipient countries sum to {countries}%, not 100%")
+        problems.append(
+            _("recipient countries sum to %(total)s%%, not 100%%") % {"total": countries}
+        )
     if problems:
         raise ValidationError("; ".join(problems))
 
@@ -72,17 +76,21 @@ def publication_ensure(
     if not created:
         return publication, False
     for sector in record.get("sectors", []):
-        SectorShare.objects.create(
-            publication=publication,
-            vocabulary=sector.get("vocabulary", "1"),
-            code=sector["code"],
-            percentage=Decimal(sector["percentage"]),
+        _saved(
+            SectorShare(
+                publication=publication,
+                vocabulary=sector.get("vocabulary", "1"),
+                code=sector["code"],
+                percentage=Decimal(sector["percentage"]),
+            )
         )
     for code, percentage in record.get("countries", {}).items():
-        CountryShare.objects.create(
-            publication=publication,
-            country=Country.objects.get(code=code),
-            percentage=Decimal(percentage),
+        _saved(
+            CountryShare(
+                publication=publication,
+                country=Country.objects.get(code=code),
+                percentage=Decimal(percentage),
+            )
         )
     shares_check(publication=publication)
     for budget in record.get("budgets", []):
@@ -115,6 +123,11 @@ def publication_ensure(
         money.full_clean()
         money.save()
     return publication, True
+
+
+def _saved(share: SectorShare | CountryShare) -> None:
+    share.full_clean()
+    share.save()
 
 
 def _organisation(code: str | None) -> Organisation | None:

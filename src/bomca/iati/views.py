@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from bomca.accounts import access
+from bomca.accounts.models import AuditEventKind
+from bomca.accounts.services import audit_event_record
 from bomca.core.errors import ApplicationError
 from bomca.iati.export import iati_export
 from bomca.reference.selectors import programme_for_request
@@ -19,7 +21,7 @@ from bomca.reference.selectors import programme_for_request
 @require_GET
 def iati_export_view(request: HttpRequest) -> HttpResponseBase:
     """The programme as IATI 2.03 XML: what ``bomca iati export`` writes, nothing personal."""
-    if not access.may_view_results(request.user):
+    if not access.may_download_iati(request.user):
         raise PermissionDenied
     programme = programme_for_request(request)
     # Written to a temporary file (in memory while small) and sent from there: the export
@@ -31,6 +33,11 @@ def iati_export_view(request: HttpRequest) -> HttpResponseBase:
         spool.close()
         return HttpResponse(error.message, status=409, content_type="text/plain; charset=utf-8")
     spool.seek(0)
+    audit_event_record(
+        kind=AuditEventKind.EXPORT,
+        request=request,
+        detail={"what": "iati", "format": "xml", "programme": programme.code},
+    )
     day = timezone.localdate().isoformat()
     return FileResponse(
         spool,

@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from bomca.accounts.access import published_count
 from bomca.activities.models import ActivityType, Format, Scope
 from bomca.activities.selectors import NO_HOST_COUNTRY
 from bomca.people.models import Sex
@@ -26,9 +27,6 @@ from bomca.reporting.charts import PALETTE, SEX_COLOURS, ChartData, number
 from bomca.reporting.pillar_charts import grants_charts, procurement_charts
 from bomca.reporting.selectors import KeyFigures
 
-#: Below this, a count of people is not printed exactly outside its reader's reach.
-SMALL_COUNT = 5
-
 #: ``count(value, country_code)`` -> the value a reader is shown (``None``: fewer than 5).
 CountShown = Callable[[int, str | None], int | None]
 
@@ -38,9 +36,9 @@ def exact(value: int, country: str | None) -> int | None:
 
 
 def published(value: int, country: str | None) -> int | None:
-    """The rule of the published newsletter: counts of 1 to 4 people print as "<5" so that no
-    one is singled out in a public document; every other count, totals included, is exact."""
-    return None if 0 < value < SMALL_COUNT else value
+    """The rule of the published newsletter (``access.published_count``): counts of 1 to 4
+    people print as "<5"; every other count, totals included, is exact."""
+    return published_count(value)
 
 
 def _choices(choices: type[models.TextChoices]) -> dict[str, str]:
@@ -280,7 +278,9 @@ def period_charts(figures: KeyFigures, *, count: CountShown = exact) -> list[Cha
             name="trainer-exchanges",
             kind="matrix",
             title=_("Who trained whom: national trainers by home and host country"),
-            summary=_exchange_summary(exchanges, across, period),
+            summary=_exchange_summary(
+                exchanges, across, period, national=figures.activities.by_national_trainers
+            ),
             columns=(_("Trainers from"), _("Host country"), _("Activities")),
             rows=exchanges,
             options={
@@ -301,8 +301,12 @@ def period_charts(figures: KeyFigures, *, count: CountShown = exact) -> list[Cha
     return charts
 
 
-def _exchange_summary(exchanges: list[tuple[str, str, int]], across: int, period: str) -> str:
-    total = sum(row[2] for row in exchanges)
+def _exchange_summary(
+    exchanges: list[tuple[str, str, int]], across: int, period: str, *, national: int
+) -> str:
+    # All the activities national trainers delivered; the pairs name those whose trainers'
+    # home country is recorded.
+    total = max(national, sum(row[2] for row in exchanges))
     if not total:
         return _("No activity of %(period)s was delivered by national trainers.") % {
             "period": period

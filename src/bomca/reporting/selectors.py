@@ -38,7 +38,7 @@ from bomca.reference.models import Programme
 from bomca.reporting.models import NewsletterIssue
 
 #: Version of the JSON contract of ``KeyFigures.as_dict``; keys are added, never renamed.
-FIGURES_SCHEMA_VERSION = 4
+FIGURES_SCHEMA_VERSION = 5
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from bomca.accounts.access import SMALL_COUNT
 from bomca.activities.models import Status as ActivityStatus
 from bomca.activities.selectors import (
     ActivityCounts,
@@ -184,8 +185,10 @@ def _women_share(context: Context, period: Period) -> Measurement:
 
 
 def _national_trainers_share(context: Context, period: Period) -> Measurement:
-    delivered = sum(row.activities for row in context.cooperation(period))
-    return Measurement(_share(delivered, context.activities(period).total))
+    # Every activity national trainers delivered, alone or with EU experts, whether or not
+    # their home country is recorded (the exchanges of trainers need it; this share does not).
+    counts = context.activities(period)
+    return Measurement(_share(counts.by_national_trainers, counts.total))
 
 
 def _exchanges_across_borders(context: Context, period: Period) -> Measurement:
@@ -205,16 +208,18 @@ def _gain(value: float | None) -> Decimal | None:
 
 
 def _knowledge_gain(context: Context, period: Period) -> Measurement:
+    # A group of fewer than 5 tested people is left out: its mean would tell one person's
+    # result (the dashboard's rule for training results too).
     results = context.training(period)
     by_sex = {
         sex: gain
         for sex, figures in results.by_sex.items()
-        if (gain := _gain(figures.gain_mean)) is not None
+        if figures.tested >= SMALL_COUNT and (gain := _gain(figures.gain_mean)) is not None
     }
     by_country = {
         code: gain
         for code, figures in results.by_country.items()
-        if (gain := _gain(figures.gain_mean)) is not None
+        if figures.tested >= SMALL_COUNT and (gain := _gain(figures.gain_mean)) is not None
     }
     return Measurement(
         _gain(results.overall.gain_mean), {Dimension.SEX: by_sex, Dimension.COUNTRY: by_country}

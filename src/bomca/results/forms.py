@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bomca.core.numbers import plain_decimal
 from bomca.core.widgets import DateInput
 from bomca.results.models import Indicator, IndicatorType
 from bomca.results.services import ActualInput, IndicatorChanges
@@ -63,8 +64,7 @@ def _initial(value: Decimal | None, indicator: Indicator) -> str | Decimal | Non
         return None
     if indicator.indicator_type == IndicatorType.YES_NO:
         return str(int(value))
-    plain = value.normalize()
-    return plain.quantize(Decimal(1)) if plain == plain.to_integral_value() else plain
+    return plain_decimal(value)
 
 
 class ActualForm(forms.Form):

@@ -99,7 +99,7 @@ class Result(ProvenancedModel):
         expected = PARENT_LEVEL.get(self.level)
         parent = self.parent
         if expected is None and parent is not None:
-            raise ValidationError({"parent": _("The overall objective contributes to nothing.")})
+            raise ValidationError({"parent": _("The overall objective has no parent result.")})
         if expected is not None and (parent is None or parent.level != expected):
             raise ValidationError({"parent": PARENT_RULE[self.level]})
         if parent is not None and parent.programme_id != self.programme_id:
@@ -235,12 +235,16 @@ class Indicator(ProvenancedModel, VersionedModel):
             }
         spec = SELECTORS.get(self.selector) if self.method == Method.COMPUTED else None
         if spec is not None and self.indicator_type != spec.indicator_type:
-            errors["indicator_type"] = _("%(name)s gives a %(type)s; the type must say so.") % {
+            errors["indicator_type"] = _(
+                "%(name)s gives values of type “%(type)s”; choose that type."
+            ) % {
                 "name": spec.name,
                 "type": IndicatorType(spec.indicator_type).label,
             }
         if spec is not None and self.accumulation != spec.accumulation:
-            errors["accumulation"] = _("%(name)s gives values that are: %(how)s.") % {
+            errors["accumulation"] = _(
+                "%(name)s gives values that are “%(how)s”; choose that accumulation."
+            ) % {
                 "name": spec.name,
                 "how": Accumulation(spec.accumulation).label,
             }

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from django.db.models import Prefetch, QuerySet
 
+from bomca.core.numbers import decimal_text
 from bomca.core.periods import Period, quarters_between
 from bomca.reference.models import Programme
 from bomca.results.computed import SELECTORS, ComputedIndicator, Context, Measurement, Records
@@ -115,11 +116,7 @@ class Logframe:
 
 
 def _decimal_text(value: Decimal | None) -> str | None:
-    """A decimal as exact text without trailing zeros (25, 29.04), or None."""
-    if value is None:
-        return None
-    text = format(value.normalize(), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return None if value is None else decimal_text(value)
 
 
 def _row_dict(row: IndicatorRow) -> dict[str, object]:
@@ -329,10 +326,11 @@ def value_to_date_live(
 
 
 def _not_overlapping(actuals: list[Actual]) -> list[Actual]:
-    """The values whose periods follow one another, earliest first; one that overlaps a period
-    already taken (a year recorded besides its quarters) is left out, not added twice."""
+    """The values whose periods follow one another, earliest first; where periods overlap (a
+    year recorded besides its quarters) the one that starts first and runs longest is taken,
+    the others are left out rather than added twice."""
     taken: list[Actual] = []
-    for actual in sorted(actuals, key=lambda row: (row.period_start, row.period_end)):
+    for actual in sorted(actuals, key=lambda row: (row.period_start, -row.period_end.toordinal())):
         if not taken or actual.period_start > taken[-1].period_end:
             taken.append(actual)
     return taken

@@ -100,16 +100,25 @@ def _check_value(indicator: Indicator, data: ActualInput) -> None:
         if dimension not in (indicator.disaggregations or []):
             raise ApplicationError(
                 _("%(code)s is not disaggregated by %(dimension)s.")
-                % {"code": indicator.code, "dimension": dimension}
+                % {"code": indicator.code, "dimension": _dimension_name(dimension)}
             )
         known = dimension_keys(programme=indicator.programme, dimension=dimension)
         for key, value in cells.items():
             if key not in known:
                 raise ApplicationError(
                     _("%(key)s is not a value of %(dimension)s; use one of: %(known)s.")
-                    % {"key": key, "dimension": dimension, "known": ", ".join(known)}
+                    % {
+                        "key": key,
+                        "dimension": _dimension_name(dimension),
+                        "known": ", ".join(known),
+                    }
                 )
             _check_number(indicator, value)
+
+
+def _dimension_name(dimension: str) -> str:
+    """The dimension as a reader names it (sex, country, organisation type)."""
+    return str(Dimension(dimension).label).lower() if dimension in Dimension.values else dimension
 
 
 def dimension_keys(*, programme: Programme, dimension: str) -> list[str]:
@@ -145,6 +154,7 @@ def period_freeze(*, programme: Programme, period: Period, user: User) -> int:
     All or nothing; values already frozen stay as they were frozen.
     """
     _require_manager(user)
+    _check_reportable(programme, period, today=timezone.localdate())
     context = Context(programme)
     frozen = 0
     now = timezone.now()
@@ -157,8 +167,8 @@ def period_freeze(*, programme: Programme, period: Period, user: User) -> int:
             if stored is not None and stored.frozen:
                 continue
             if stored is None:
-                if value.is_empty:
-                    continue
+                if value.is_empty and not indicator.is_computed:
+                    continue  # nothing was entered by hand: nothing was reported
                 stored = Actual(
                     indicator=indicator, period_start=period.start, period_end=period.end
                 )
@@ -178,6 +188,20 @@ def period_freeze(*, programme: Programme, period: Period, user: User) -> int:
             stored.save()
             frozen += 1
     return frozen
+
+
+def _check_reportable(programme: Programme, period: Period, *, today: date) -> None:
+    """Only a period that has ended, within the programme, has been reported on."""
+    if period.end >= today:
+        raise ApplicationError(
+            _("%(period)s has not ended yet: its values cannot have been reported.")
+            % {"period": period.label}
+        )
+    if period.start < programme.start_date or period.end > programme.end_date:
+        raise ApplicationError(
+            _("%(period)s is not within the programme (%(start)s to %(end)s).")
+            % {"period": period.label, "start": programme.start_date, "end": programme.end_date}
+        )
 
 
 def actual_unfreeze(*, indicator: Indicator, period: Period, user: User) -> None:
@@ -236,6 +260,13 @@ def target_set(
     _require_manager(user)
     if value is not None:
         _check_number(indicator, value)
+    if Actual.objects.filter(
+        indicator=indicator, period_start=period.start, period_end=period.end, frozen=True
+    ).exists():
+        raise ApplicationError(
+            _("%(period)s of %(code)s is frozen as it was reported; its target stays too.")
+            % {"code": indicator.code, "period": period.label}
+        )
     with transaction.atomic():
         target = Target.objects.filter(
             indicator=indicator, period_start=period.start, period_end=period.end

@@ -18,6 +18,7 @@ from typing import Any
 
 from lxml import etree
 
+from bomca.core.numbers import decimal_text
 from bomca.iati.validation.nodes import (
     Node,
     describe,
@@ -336,7 +337,7 @@ def _plain(number: Decimal | None) -> str:
     """Write 90.00 as 90 and 33.50 as 33.5."""
     if number is None:
         return ""
-    return format(number.normalize(), "f")
+    return decimal_text(number)
 
 
 @functools.cache

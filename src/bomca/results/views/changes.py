@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -21,6 +21,7 @@ from bomca.accounts import access
 from bomca.accounts.models import User
 from bomca.core.errors import ApplicationError
 from bomca.core.periods import Period
+from bomca.core.records import describe_validation_error
 from bomca.reference.models import Programme
 from bomca.reference.selectors import programme_for_request
 from bomca.results.computed import Context
@@ -214,6 +215,8 @@ def period_freeze_view(request: HttpRequest) -> HttpResponse:
         frozen = period_freeze(programme=programme, period=when, user=_user(request))
     except ApplicationError as error:
         messages.error(request, error.message)
+    except ValidationError as error:  # a stored value that breaks a rule: say which
+        messages.error(request, describe_validation_error(error))
     else:
         messages.success(
             request,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from bomca.accounts import access
 from bomca.accounts.access import AnyUser
 from bomca.activities.selectors import NO_HOST_COUNTRY
+from bomca.core.numbers import plain_decimal
 from bomca.core.spreadsheets import Cell
 from bomca.people.models import Sex
 from bomca.people.selectors import UNKNOWN_ORGANISATION
@@ -25,6 +26,7 @@ from bomca.reference.models import Country, OrganisationKind, Programme
 from bomca.results.computed import SELECTORS
 from bomca.results.models import Dimension, Indicator, IndicatorType
 from bomca.results.selectors import IndicatorRow, Progress, Value
+from bomca.results.services import dimension_keys
 
 #: How a row's status reads, next to its colour (never the colour alone).
 STATUS_LABELS = {
@@ -59,11 +61,7 @@ EMPTY = Shown("—", None)
 FEWER_THAN_FIVE = "<5"
 
 
-def plain(value: Decimal) -> int | Decimal:
-    """A stored value without the zeros of its four-place storage: 1.0000 is 1, 12.10 is 12.1."""
-    if value == value.to_integral_value():
-        return int(value)
-    return value.normalize()
+plain = plain_decimal
 
 
 def number_text(value: int | Decimal) -> str:
@@ -135,15 +133,12 @@ class Reader:
         return key
 
     def expected_keys(self, dimension: str, programme: Programme) -> dict[str, str]:
-        """The keys a value entered by hand is asked for, with their labels."""
-        if dimension == Dimension.SEX:
-            return {str(value): str(label) for value, label in Sex.choices}
-        if dimension == Dimension.COUNTRY:
-            codes = sorted(programme.countries.values_list("code", flat=True))
-            return {code: self.key_label(dimension, code) for code in codes}
-        if dimension == Dimension.ORGANISATION_KIND:
-            return {str(value): str(label) for value, label in OrganisationKind.choices}
-        return {}
+        """The keys a value entered by hand is asked for, with their labels: those the service
+        accepts (``dimension_keys``), no more, no fewer."""
+        if dimension not in Dimension.values:
+            return {}
+        keys = dimension_keys(programme=programme, dimension=dimension)
+        return {key: self.key_label(dimension, key) for key in keys}
 
 
 def dimension_label(dimension: str) -> str:

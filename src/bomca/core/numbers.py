@@ -1,0 +1,17 @@
+"""Decimals as people write them: no trailing zeros of the storage, never an exponent."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+
+def plain_decimal(value: Decimal) -> Decimal:
+    """``value`` without the zeros of its storage: 1.0000 is 1, 12.10 is 12.1, 2.5E+6 is
+    2500000 (an integral value keeps no exponent)."""
+    plain = value.normalize()
+    return plain.quantize(Decimal(1)) if plain == plain.to_integral_value() else plain
+
+
+def decimal_text(value: Decimal) -> str:
+    """``value`` as exact text: 25, 29.04, 2500000."""
+    return format(plain_decimal(value), "f")
