@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from bomca.activities.models import ActivityType, DeliveredBy, Status
+from bomca.activities.periods import default_period
 from bomca.core.periods import parse_period
 from bomca.grants.models import (
     CallForProposals,
@@ -18,7 +19,7 @@ from bomca.grants.models import (
     ReportKind,
 )
 from bomca.reference.models import Country, Milestone, Programme
-from bomca.reporting.selectors import FIGURES_SCHEMA_VERSION, default_period, key_figures
+from bomca.reporting.selectors import FIGURES_SCHEMA_VERSION, key_figures
 from tests.factories import (
     ActivityFactory,
     ComponentFactory,

@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from bomca.accounts import access
 from bomca.accounts.models import User
+from bomca.activities.periods import default_period
 from bomca.core.periods import quarter
 from bomca.reference.models import Country, Programme
-from bomca.reporting.selectors import default_period
 from bomca.results.models import Indicator, Result
 from bomca.results.services import period_freeze
 from tests.pages import Element, page

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from bomca.activities.models import Activity, Status
 from bomca.activities.selectors import (
     ActivityCounts,
     TrainerExchange,
@@ -19,10 +18,8 @@ from bomca.activities.selectors import (
 )
 from bomca.core.periods import (
     Period,
-    last_complete_quarter,
     next_quarter,
     parse_period,
-    quarter_of,
 )
 from bomca.grants.models import CallForProposals
 from bomca.grants.selectors import grants_figures
@@ -175,20 +172,6 @@ def key_figures(*, programme: Programme, period: Period) -> KeyFigures:
             else None
         ),
     )
-
-
-def default_period(*, programme: Programme, today: date) -> Period:
-    """The last complete quarter that has implemented activities, else the last complete one."""
-    latest = last_complete_quarter(today)
-    last_start = (
-        Activity.objects.filter(
-            programme=programme, status=Status.IMPLEMENTED, start_date__lte=latest.end
-        )
-        .order_by("-start_date")
-        .values_list("start_date", flat=True)
-        .first()
-    )
-    return quarter_of(last_start) if last_start else latest
 
 
 def newsletter_issue_for_period(

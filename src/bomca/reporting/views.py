@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -11,7 +10,6 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -21,16 +19,15 @@ from bomca.accounts.access import AnyUser
 from bomca.accounts.models import AuditEventKind
 from bomca.accounts.services import audit_event_record
 from bomca.activities.models import Activity, ActivityType, Scope
+from bomca.activities.periods import chosen_period, period_options
 from bomca.activities.selectors import NO_HOST_COUNTRY, UpcomingActivities
-from bomca.core.errors import ApplicationError
 from bomca.core.http import HtmxHttpRequest
-from bomca.core.periods import Period, parse_period
 from bomca.core.spreadsheets import csv_stream, xlsx_bytes
 from bomca.grants.selectors import overdue_reports
 from bomca.people.models import Sex
 from bomca.people.selectors import ResultFigures
 from bomca.procurement.selectors import late_deliveries
-from bomca.reference.models import Country, Programme
+from bomca.reference.models import Country
 from bomca.reference.selectors import component_list, programme_for_request
 from bomca.reporting.charts import ChartData, chart_png, chart_svg, charts_svg
 from bomca.reporting.infographics import country_names, period_charts, period_dates
@@ -39,33 +36,22 @@ from bomca.reporting.pillar_charts import (
     pillar_country_codes,
     procurement_summary,
 )
-from bomca.reporting.selectors import KeyFigures, default_period, key_figures
+from bomca.reporting.selectors import KeyFigures, key_figures
 
 
 def home_view(request: HttpRequest) -> HttpResponse:
     return redirect("reporting:overview")
 
 
-def _chosen_period(request: HttpRequest, programme: Programme) -> tuple[Period, str]:
-    """The period in ``?period=``, else the default; with the error if it could not be read."""
-    period = default_period(programme=programme, today=timezone.localdate())
-    if selector := request.GET.get("period", "").strip():
-        try:
-            return parse_period(selector), ""
-        except ApplicationError as error:
-            return period, error.message
-    return period, ""
-
-
 def programme_overview_view(request: HtmxHttpRequest) -> HttpResponse:
     programme = programme_for_request(request)
-    period, period_error = _chosen_period(request, programme)
+    period, period_error = chosen_period(request, programme)
     figures = key_figures(programme=programme, period=period)
     context = {
         "programme": programme,
         "period": period,
         "period_error": period_error,
-        "period_options": _period_options(programme, period),
+        "period_options": period_options(programme, period),
         "figures": figures,
         "breakdowns": _labelled_breakdowns(figures, request.user),
         "participants_total": access.shown_count(request.user, figures.participants.total),
@@ -78,23 +64,6 @@ def programme_overview_view(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _period_options(programme: Programme, selected: Period) -> list[tuple[str, str, bool]]:
-    """(value, label, selected) for the period picker: each quarter, newest first, then all."""
-    options = [
-        (
-            row.code,
-            f"{row.code} ({_dates(row.start_date, row.end_date)})",
-            row.code == selected.label,
-        )
-        for row in programme.reporting_periods.order_by("-start_date")
-    ]
-    whole = f"{programme.start_date:%Y-%m}..{programme.end_date:%Y-%m}"
-    options.append((whole, _("Whole programme"), selected.label == whole))
-    if not any(is_selected for _value, _label, is_selected in options):
-        options.insert(0, (selected.label, selected.label, True))
-    return options
-
-
 def _choices(choices: type[models.TextChoices]) -> dict[str, str]:
     return {str(value): str(label) for value, label in choices.choices}
 
@@ -105,10 +74,6 @@ Row = tuple[str, int | None]
 def _by_name(rows: list[Row], last: str = "") -> list[Row]:
     """Rows in alphabetical order of their labels, with ``last`` (e.g. 'regional') at the end."""
     return sorted(rows, key=lambda row: (row[0] == last, row[0]))
-
-
-def _dates(start: date, end: date) -> str:
-    return f"{date_format(start, 'j M Y')} – {date_format(end, 'j M Y')}"
 
 
 def _labelled_breakdowns(figures: KeyFigures, user: AnyUser) -> dict[str, list[Row]]:
@@ -176,7 +141,7 @@ def dashboard_view(request: HtmxHttpRequest) -> HttpResponse:
     if not access.may_view_dashboard(request.user):
         raise PermissionDenied
     programme = programme_for_request(request)
-    period, period_error = _chosen_period(request, programme)
+    period, period_error = chosen_period(request, programme)
     figures = key_figures(programme=programme, period=period)
     charts = _dashboard_charts(request, figures)
     drawn = [chart for chart in charts if not chart.is_empty]
@@ -188,7 +153,7 @@ def dashboard_view(request: HtmxHttpRequest) -> HttpResponse:
         "period": period,
         "period_text": period_dates(period.start, period.end),
         "period_error": period_error,
-        "period_options": _period_options(programme, period),
+        "period_options": period_options(programme, period),
         "figures": figures,
         "participants_total": participants_total,
         "women_share": (
@@ -291,7 +256,7 @@ def chart_download_view(request: HttpRequest, name: str, file_format: str) -> Ht
     if file_format not in CHART_FORMATS:
         raise Http404(_("Unknown download format."))
     programme = programme_for_request(request)
-    period, period_error = _chosen_period(request, programme)
+    period, period_error = chosen_period(request, programme)
     if period_error:
         raise Http404(period_error)
     figures = key_figures(programme=programme, period=period)

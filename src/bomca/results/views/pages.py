@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from bomca.accounts import access
 from bomca.accounts.models import AuditEventKind
 from bomca.accounts.services import audit_event_record
+from bomca.activities.periods import chosen_period, period_options
 from bomca.core.http import HtmxHttpRequest
 from bomca.core.models import Source
 from bomca.core.periods import Period
@@ -22,8 +23,6 @@ from bomca.core.spreadsheets import SPREADSHEET_TYPES
 from bomca.reference.selectors import programme_for_request
 
 # The logframe picks its period as the dashboard does: the same default, the same choices.
-from bomca.reporting.views import _chosen_period as chosen_period
-from bomca.reporting.views import _period_options as period_options
 from bomca.results.computed import SELECTORS, Context
 from bomca.results.exports import logframe_filename, logframe_xlsx
 from bomca.results.models import Result
