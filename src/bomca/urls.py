@@ -5,10 +5,13 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from bomca.api.api import api_urls
+
 urlpatterns = [
     path("accounts/", include("bomca.accounts.urls")),
     path("activities/", include("bomca.activities.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api_urls()),
     path("grants/", include("bomca.grants.urls")),
     path("iati/", include("bomca.iati.urls")),
     path("imports/", include("bomca.imports.urls")),

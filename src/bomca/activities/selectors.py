@@ -109,6 +109,15 @@ def activity_list(
     )
 
 
+def activity_by_code(*, code: str) -> QuerySet[Activity]:
+    """The activity with ``code`` (none or one), with what the register shows of it."""
+    return (
+        Activity.objects.filter(code=code)
+        .select_related("component", "host_country", "abroad_country")
+        .annotate(participants_total=_participants_total())
+    )
+
+
 def _participants_total() -> Coalesce:
     return Coalesce(
         Sum("participant_counts__female")

@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "bomca.results",
     "bomca.reporting",
     "bomca.iati",
+    "ninja",
+    "bomca.api",
 ]
 
 MIDDLEWARE = [
@@ -248,3 +250,8 @@ if BOMCA_PROXY_COUNT:
 
 # The programme shown when a user has not chosen one.
 BOMCA_DEFAULT_PROGRAMME = env_str("BOMCA_DEFAULT_PROGRAMME", "BOMCA10")
+
+# The HTTP API: calls per token in a window of seconds, then 429 with Retry-After. Counted in
+# Django's cache (per process with the default cache: with N workers, up to N times this).
+BOMCA_API_RATE_LIMIT = int(env_str("BOMCA_API_RATE_LIMIT", "600"))
+BOMCA_API_RATE_WINDOW = int(env_str("BOMCA_API_RATE_WINDOW", "60"))

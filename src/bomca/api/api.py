@@ -1,0 +1,69 @@
+"""The HTTP API, version 1: ``/api/v1/``, its OpenAPI document at ``/api/v1/openapi.json`` and
+interactive docs at ``/api/v1/docs`` (served by the app, no CDN)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.renderers import BaseRenderer
+
+from bomca.api import errors
+from bomca.api.auth import BrowserSession, TokenAuth
+
+
+class OrjsonRenderer(BaseRenderer):
+    """JSON by orjson: several times faster than the standard library for large lists."""
+
+    media_type = "application/json"
+
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> bytes:
+        return orjson.dumps(data, default=str)
+
+
+api = NinjaAPI(
+    title="BOMCA Programme Information System",
+    version="1",
+    description=(
+        "The programme's records and figures for scripts, Excel and Power BI. Sign in with a "
+        "personal token (Authorization: Bearer bomca_…) made on the API tokens page; the same "
+        "roles and scope as the web UI apply. Lists are paged (page, page_size up to 500)."
+    ),
+    urls_namespace="api",
+    auth=[TokenAuth(), BrowserSession()],
+    renderer=OrjsonRenderer(),
+    docs_url="/docs",
+)
+errors.install(api)
+
+
+def _routers() -> None:
+    from bomca.activities.api import router as activities
+    from bomca.reference.api import router as reference
+
+    api.add_router("/", reference)
+    api.add_router("/activities", activities)
+
+
+_routers()
+
+
+def api_urls() -> tuple[list[Any], str, str]:
+    """The API's URL patterns, exempt from the web UI's login redirect: a call without a
+    valid token gets a 401 in JSON, not the login page."""
+    patterns, app_name, namespace = api.urls
+    for pattern in _walk(patterns):
+        pattern.callback.login_required = False  # type: ignore[attr-defined]
+    return patterns, app_name, namespace
+
+
+def _walk(patterns: list[Any]) -> list[Any]:
+    found = []
+    for pattern in patterns:
+        if hasattr(pattern, "url_patterns"):
+            found += _walk(pattern.url_patterns)
+        else:
+            found.append(pattern)
+    return found

@@ -1,0 +1,79 @@
+"""Who is calling the API: a personal token (``Authorization: Bearer bomca_…``) or the
+browser's session (the interactive docs), with the same roles and scope as the web UI."""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.security import HttpBearer, SessionAuth
+
+from bomca.api.models import ApiToken
+from bomca.api.services import token_find
+
+#: Methods a read-only token may use.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Write down when a token was last used at most this often (seconds): not one write per call.
+LAST_USED_EVERY = 60
+
+
+class RateLimited(Exception):
+    """Too many calls with one token in the current window."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("rate limited")
+        self.retry_after = retry_after
+
+
+class ReadOnlyToken(Exception):
+    """A read-only token asked to change something."""
+
+
+def rate_limit_check(token: ApiToken) -> None:
+    """Count the call in the token's window of ``BOMCA_API_RATE_WINDOW`` seconds; over
+    ``BOMCA_API_RATE_LIMIT`` calls, refuse with the seconds until the window ends."""
+    limit, window = settings.BOMCA_API_RATE_LIMIT, settings.BOMCA_API_RATE_WINDOW
+    now = time.time()
+    slot = int(now // window)
+    key = f"api-rate:{token.pk}:{slot}"
+    cache.add(key, 0, timeout=window + 1)
+    try:
+        calls = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window + 1)
+        calls = 1
+    if calls > limit:
+        raise RateLimited(retry_after=max(1, math.ceil((slot + 1) * window - now)))
+
+
+class TokenAuth(HttpBearer):
+    """A personal API token; read-only tokens only read."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        found = token_find(token)
+        if found is None:
+            return None
+        rate_limit_check(found)
+        if found.read_only and request.method not in SAFE_METHODS:
+            raise ReadOnlyToken
+        now = timezone.now()
+        if found.last_used_at is None or (now - found.last_used_at).total_seconds() > (
+            LAST_USED_EVERY
+        ):
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+        request.user = found.user
+        request.api_token = found  # type: ignore[attr-defined]
+        return found.user
+
+
+class BrowserSession(SessionAuth):
+    """The signed-in user of the web UI (the interactive docs); writes need the CSRF token."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        return user if user is not None and user.is_active else None
