@@ -65,7 +65,7 @@ def _programme(programme: Programme) -> dict[str, object]:
             for field in ProgrammeOut.model_fields
             if field not in ("countries", "components")
         },
-        "countries": [country.code for country in programme.countries.all()],
+        "countries": sorted(country.code for country in programme.countries.all()),
         "components": [
             {**{field: getattr(component, field) for field in ComponentOut.model_fields}}
             for component in programme.components.all()
