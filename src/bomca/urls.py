@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("bomca.accounts.urls")),
     path("activities/", include("bomca.activities.urls")),
     path("admin/", admin.site.urls),
+    path("api/tokens/", include("bomca.api.urls")),
     path("api/v1/", api_urls()),
     path("grants/", include("bomca.grants.urls")),
     path("iati/", include("bomca.iati.urls")),

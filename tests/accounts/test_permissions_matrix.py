@@ -92,6 +92,7 @@ page                     pm    admin super me    c2lead tjcoord proc  grants com
 /results/indicators/OO.1/targets/2023Q2/ 200 200 200 200 403 403 403 403   403   403   403   login
 /iati/export.xml         200   200   200   200   200    403     200   200    200   200   200   login
 /accounts/audit/         403   200   200   403   403    403     403   403    403   403   403   login
+/api/tokens/             200   200   200   200   200    200     200   200    200   200   200   login
 /admin/                  admin 200   200   admin admin  admin   admin admin  admin admin admin admin
 """
 

@@ -389,6 +389,13 @@ def may_view_history(user: AnyUser) -> bool:
     return role is not None and role != Role.DONOR_VIEWER
 
 
+def may_write_through_api(user: AnyUser) -> bool:
+    """Whether the user may hold an API token that writes: any role that may change something
+    in the web UI (not donors, who only read)."""
+    role = role_of(user)
+    return role is not None and role != Role.DONOR_VIEWER
+
+
 def may_view_audit_log(user: AnyUser) -> bool:
     return role_of(user) == Role.ADMINISTRATOR
 

@@ -93,6 +93,8 @@ class AuditEventKind(models.TextChoices):
     TWO_FACTOR_FAILED = "2fa_failed", _("Wrong authenticator code")
     BACKUP = "backup", _("Backup")
     RESTORE = "restore", _("Restore")
+    API_TOKEN_CREATED = "api_token_created", _("API token created")
+    API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
 
 
 class AuditEvent(models.Model):

@@ -7,10 +7,13 @@ import secrets
 from datetime import timedelta
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bomca.accounts.models import User
+from bomca.accounts import access
+from bomca.accounts.models import AuditEventKind, User
+from bomca.accounts.services import audit_event_record
 from bomca.api.models import ApiToken
 from bomca.core.errors import ApplicationError
 
@@ -27,7 +30,12 @@ def token_hash(secret: str) -> str:
 
 @transaction.atomic
 def token_create(
-    *, user: User, name: str, days: int, read_only: bool = True
+    *,
+    user: User,
+    name: str,
+    days: int,
+    read_only: bool = True,
+    request: HttpRequest | None = None,
 ) -> tuple[ApiToken, str]:
     """A new token of ``user`` and its secret, which is never stored nor shown again."""
     name = name.strip()
@@ -36,6 +44,10 @@ def token_create(
     if not 1 <= days <= MAX_DAYS:
         raise ApplicationError(
             _("A token lives from 1 to %(days)s days.") % {"days": MAX_DAYS}, field="days"
+        )
+    if not read_only and not access.may_write_through_api(user):
+        raise ApplicationError(
+            _("Your role only reads, so your tokens are read-only."), field="read_only"
         )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
@@ -46,17 +58,30 @@ def token_create(
         read_only=read_only,
         expires_at=timezone.now() + timedelta(days=days),
     )
+    _token_event(AuditEventKind.API_TOKEN_CREATED, token, request)
     return token, secret
 
 
-def token_revoke(*, token: ApiToken, user: User) -> ApiToken:
+@transaction.atomic
+def token_revoke(*, token: ApiToken, user: User, request: HttpRequest | None = None) -> ApiToken:
     """Stop a token from working, at once; kept, with when, for the record."""
     if token.user_id != user.pk:
         raise ApplicationError(_("Only its owner revokes a token."))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        _token_event(AuditEventKind.API_TOKEN_REVOKED, token, request)
     return token
+
+
+def _token_event(kind: str, token: ApiToken, request: HttpRequest | None) -> None:
+    # The prefix names the token in the log; the secret is never written anywhere.
+    audit_event_record(
+        kind=kind,
+        request=request,
+        user=token.user,
+        detail={"token": token.prefix, "name": token.name},
+    )
 
 
 def token_find(secret: str) -> ApiToken | None:
