@@ -117,3 +117,26 @@ def test_the_programme_endpoint_describes_bomca_10(client, personas):
     assert programme["countries"] == ["KG", "KZ", "TJ", "TM", "UZ"]
     assert [component["code"] for component in programme["components"]] == ["C1", "C2", "C3", "C4"]
     assert client.get("/api/v1/programmes/NOPE").status_code == 404
+
+
+def test_a_read_write_token_of_a_user_made_donor_only_reads(personas):
+    from django.test import RequestFactory
+
+    from bomca.accounts.models import Role
+    from bomca.api.auth import ReadOnlyToken, TokenAuth
+
+    user = personas["me"]
+    _token, secret = token_create(user=user, name="script", days=30, read_only=False)
+    user.role = Role.DONOR_VIEWER
+    user.save()
+    request = RequestFactory().post("/api/v1/activities")
+
+    try:
+        TokenAuth().authenticate(request, secret)
+    except ReadOnlyToken:
+        refused = True
+    else:
+        refused = False
+
+    assert refused
+    assert TokenAuth().authenticate(RequestFactory().get("/api/v1/activities"), secret) == user

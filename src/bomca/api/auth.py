@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
+from bomca.accounts import access
 from bomca.api.models import ApiToken
 from bomca.api.services import token_find
 
@@ -59,7 +60,11 @@ class TokenAuth(HttpBearer):
         if found is None:
             return None
         rate_limit_check(found)
-        if found.read_only and request.method not in SAFE_METHODS:
+        if request.method not in SAFE_METHODS and (
+            found.read_only or not access.may_write_through_api(found.user)
+        ):
+            # Read-only by the token, or by the role the user has today (a user made donor
+            # after making a read-write token).
             raise ReadOnlyToken
         now = timezone.now()
         if found.last_used_at is None or (now - found.last_used_at).total_seconds() > (
