@@ -41,10 +41,22 @@ errors.install(api)
 
 def _routers() -> None:
     from bomca.activities.api import router as activities
+    from bomca.grants.api import router as grants
+    from bomca.iati.api import router as iati
+    from bomca.people.api import router as people
+    from bomca.procurement.api import router as procurement
     from bomca.reference.api import router as reference
+    from bomca.reporting.api import router as reporting
+    from bomca.results.api import router as results
 
     api.add_router("/", reference)
     api.add_router("/activities", activities)
+    api.add_router("/", people)
+    api.add_router("/procurement", procurement)
+    api.add_router("/grants", grants)
+    api.add_router("/", results)
+    api.add_router("/", reporting)
+    api.add_router("/", iati)
 
 
 _routers()
