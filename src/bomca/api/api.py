@@ -23,7 +23,54 @@ class OrjsonRenderer(BaseRenderer):
         return orjson.dumps(data, default=str)
 
 
-api = NinjaAPI(
+#: The error answers every operation may give (errors.py), documented once for all of them.
+ERROR_STATUSES = {
+    "400": "The request is not valid: `detail` says why, `errors` names each field.",
+    "401": "No valid API token (or browser session).",
+    "403": "The caller's role, scope or read-only token does not allow this.",
+    "404": "Not found, or outside the caller's scope (no hint which).",
+    "409": "The request conflicts with the state of the record or the settings.",
+    "429": "Too many requests with this token; wait the seconds in Retry-After.",
+}
+#: Writes that take ``If-Match`` may also answer these.
+WRITE_STATUSES = {
+    "412": "The record changed since the version in If-Match; nothing was saved.",
+    "428": "A change needs the record's ETag in If-Match.",
+}
+PROBLEM = {
+    "title": "Problem",
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string", "description": "One sentence for a person."},
+        "errors": {
+            "type": "object",
+            "description": "Field -> messages, for the fields that are wrong.",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "required": ["detail"],
+}
+
+
+class BomcaAPI(NinjaAPI):
+    """The API with its error answers documented on every operation."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM
+        reference = {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        for operations in schema.get("paths", {}).values():
+            for method, operation in operations.items():
+                statuses = dict(ERROR_STATUSES)
+                if method in ("put", "patch", "delete"):
+                    statuses |= WRITE_STATUSES
+                responses = operation.setdefault("responses", {})
+                for status, description in statuses.items():
+                    responses.setdefault(status, {"description": description, "content": reference})
+        return schema
+
+
+api = BomcaAPI(
     title="BOMCA Programme Information System",
     version="1",
     description=(
@@ -67,7 +114,7 @@ def api_urls() -> tuple[list[Any], str, str]:
     valid token gets a 401 in JSON, not the login page."""
     patterns, app_name, namespace = api.urls
     for pattern in _walk(patterns):
-        pattern.callback.login_required = False  # type: ignore[attr-defined]
+        pattern.callback.login_required = False
     return patterns, app_name, namespace
 
 
