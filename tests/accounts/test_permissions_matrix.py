@@ -13,7 +13,13 @@ from bomca.activities.models import Activity
 from bomca.reference.models import Country, Programme
 from bomca.reporting.models import IssueStatus, NewsletterIssue
 from bomca.reporting.services import newsletter_issue_create
-from tests.activities.post_data import activity_fields, count_row, count_rows, resubmission
+from tests.activities.post_data import (
+    activity_fields,
+    count_row,
+    count_rows,
+    opened_version,
+    resubmission,
+)
 from tests.pages import errors_of, field_container, page
 
 TJ = "C1-TJ-2023-004"  # national, hosted in Tajikistan, component 1
@@ -189,7 +195,11 @@ def test_a_donor_posting_an_edit_is_refused_and_nothing_changes(
     client: Client, personas: dict[str, User], bomca10: Programme
 ):
     title = Activity.objects.get(code=TJ).title_en
-    data = {**activity_fields(bomca10, title_en="Changed by a donor"), **count_rows()}
+    data = {
+        **activity_fields(bomca10, title_en="Changed by a donor"),
+        **count_rows(),
+        **opened_version(TJ),
+    }
 
     response = _as(client, personas["donor"]).post(f"/activities/{TJ}/edit/", data)
 
@@ -255,7 +265,11 @@ def test_the_tajik_coordinator_cannot_edit_an_activity_hosted_in_kyrgyzstan(
     client: Client, personas: dict[str, User], bomca10: Programme, code: str, status: int
 ):
     title = Activity.objects.get(code=code).title_en
-    data = {**activity_fields(bomca10, title_en="Changed from Dushanbe"), **count_rows()}
+    data = {
+        **activity_fields(bomca10, title_en="Changed from Dushanbe"),
+        **count_rows(),
+        **opened_version(code),
+    }
 
     response = _as(client, personas["tjcoord"]).post(f"/activities/{code}/edit/", data)
 

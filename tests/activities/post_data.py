@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpResponse
 
+from bomca.activities.models import Activity
 from bomca.reference.models import Country, Organisation, Programme
 
 PREFIX = "counts"
@@ -43,6 +44,11 @@ def activity_fields(programme: Programme, **changes: Any) -> dict[str, Any]:
     }
     fields.update(changes)
     return fields
+
+
+def opened_version(code: str) -> dict[str, str]:
+    """The hidden field of an edit form opened now: the activity's current version."""
+    return {"version": str(Activity.objects.get(code=code).version)}
 
 
 def count_row(

@@ -98,6 +98,10 @@ class ActivityFilterForm(forms.Form):
 
 
 class ActivityForm(forms.ModelForm):
+    #: The version the person opened, sent back with the change (``activity_update`` refuses
+    #: a save made from an older one).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Activity
         fields = [*EDITABLE_FIELDS, *RELATION_FIELDS]
@@ -128,10 +132,46 @@ class ActivityForm(forms.ModelForm):
         organisations = organisation_list(programme=programme)
         fields["beneficiary_organisations"].queryset = organisations  # type: ignore[attr-defined]
         fields["co_organisers"].queryset = organisations  # type: ignore[attr-defined]
+        if self.instance.pk is not None:
+            fields["version"].initial = self.instance.version
 
     def service_data(self) -> dict[str, Any]:
         """The cleaned values, in the shape the activity services take."""
         return {field: self.cleaned_data[field] for field in self.Meta.fields}
+
+    def expected_version(self) -> int | None:
+        """The version the person opened; None for a new activity."""
+        if self.instance.pk is None:
+            return None
+        # A post without its version (a page opened before versions existed) counts as read
+        # at version 0: always stale, so it never overwrites a change unseen.
+        return self.cleaned_data.get("version") or 0
+
+
+#: How the API names the related records of an activity: components by their number in the
+#: programme, countries and organisations by their codes (as its answers show them).
+API_KEYS = {
+    "component": "number",
+    "host_country": "code",
+    "abroad_country": "code",
+    "trainer_country": "code",
+    "beneficiary_organisations": "code",
+    "co_organisers": "code",
+}
+
+
+def activity_api_form(
+    data: dict[str, Any],
+    *,
+    programme: Programme,
+    user: User | AnonymousUser,
+    instance: Activity | None = None,
+) -> ActivityForm:
+    """The web form, with the same choices and messages, filled in from an API call."""
+    form = ActivityForm(data, programme=programme, user=user, instance=instance)
+    for name, key in API_KEYS.items():
+        form.fields[name].to_field_name = key  # type: ignore[attr-defined]
+    return form
 
 
 class ParticipantCountForm(forms.ModelForm):
@@ -227,3 +267,15 @@ ParticipantCountFormSet = forms.inlineformset_factory(
     extra=2,
     can_delete=True,
 )
+
+
+def participant_count_api_form(
+    data: dict[str, Any], *, programme: Programme
+) -> ParticipantCountForm:
+    """One row of counts from an API call, checked as the web form checks it."""
+    form = ParticipantCountForm(data)
+    form.fields["country"].queryset = programme_country_list(programme=programme)  # type: ignore[attr-defined]
+    form.fields["organisation"].queryset = organisation_list(programme=programme)  # type: ignore[attr-defined]
+    for name in ("country", "organisation"):
+        form.fields[name].to_field_name = "code"  # type: ignore[attr-defined]
+    return form

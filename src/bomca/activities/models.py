@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from bomca.core.history import audited
-from bomca.core.models import ProvenancedModel
+from bomca.core.models import ProvenancedModel, VersionedModel
 from bomca.reference.models import Component, Country, Organisation, Programme, _in_language
 
 
@@ -57,7 +57,9 @@ class DeliveredBy(models.TextChoices):
     MIXED = "mixed", _("EU experts and national trainers")
 
 
-class Activity(ProvenancedModel):
+class Activity(ProvenancedModel, VersionedModel):
+    """One activity; two coordinators may edit it at once, so every save names its version."""
+
     programme = models.ForeignKey(
         Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="activities"
     )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from bomca.activities.models import Activity
 from bomca.core.models import Source
+from bomca.core.records import StaleRecord, save_versioned
 from bomca.people.services import ParticipantCountInput, participant_counts_replace
 from bomca.reference.models import Component, Country, Programme
 
@@ -72,9 +73,10 @@ def _save(
     activity: Activity,
     relations: Mapping[str, Any],
     participant_counts: Sequence[ParticipantCountInput] | None,
+    *,
+    expected_version: int | None = None,
 ) -> Activity:
-    activity.full_clean()
-    activity.save()
+    save_versioned(activity, expected_version=expected_version)
     for field, values in relations.items():
         getattr(activity, field).set(values)
     if participant_counts is not None:
@@ -116,7 +118,9 @@ def activity_create(
             # is undone and the next one draws a fresh number.
             with transaction.atomic():
                 return _save(activity, relations, participant_counts)
-        except IntegrityError:
+        except (IntegrityError, ValidationError):
+            # Validation sees a number taken a moment ago as a duplicate code; the database
+            # sees one taken at the same moment as a broken unique constraint.
             activity.pk, activity._state.adding = None, True
             taken = Activity.objects.filter(code=activity.code).exists()
             if attempt == CODE_ATTEMPTS or not taken:
@@ -130,7 +134,40 @@ def activity_update(
     activity: Activity,
     data: Mapping[str, Any],
     participant_counts: Sequence[ParticipantCountInput] | None = None,
+    expected_version: int | None = None,
 ) -> Activity:
-    """Change an activity; its code never changes. Counts are replaced only when given."""
+    """Change an activity; its code never changes. Counts are replaced only when given.
+
+    ``expected_version`` is the version the person read (the form's hidden field, the API's
+    ``If-Match``); when someone saved the activity since, nothing is changed and ``StaleRecord``
+    says so. None skips the check (importers and the command line read and write in one step).
+    """
+    activity_version_check(activity=activity, expected_version=expected_version)
     relations = _apply(activity, data)
-    return _save(activity, relations, participant_counts)
+    try:
+        return _save(activity, relations, participant_counts, expected_version=expected_version)
+    except StaleRecord:
+        raise _stale(activity, expected_version) from None
+
+
+def activity_version_check(*, activity: Activity, expected_version: int | None) -> None:
+    """Refuse (``StaleRecord``) a change made from another version than ``activity``'s.
+
+    ``activity_update`` saves every field of ``activity`` as it was read: read at another
+    version than the person's copy, it would undo the change made in between, even though the
+    database row is still at the version the person names.
+    """
+    if expected_version is not None and activity.version != expected_version:
+        raise _stale(activity, expected_version)
+
+
+def _stale(activity: Activity, read: int | None) -> StaleRecord:
+    now = Activity.objects.filter(pk=activity.pk).values_list("version", flat=True).first()
+    return StaleRecord(
+        _(
+            "Someone changed this activity since you opened it: you have version %(read)s, "
+            "it is now at version %(now)s. Reload it, check their change, then make yours again."
+        )
+        % {"read": read, "now": now},
+        field="version",
+    )

@@ -33,10 +33,14 @@ from bomca.activities.selectors import (
 )
 from bomca.activities.services import activity_create, activity_update
 from bomca.core.http import HtmxHttpRequest
+from bomca.core.records import StaleRecord
 from bomca.core.spreadsheets import SPREADSHEET_TYPES, spreadsheet_response
 from bomca.reference.selectors import programme_for_request
 
 PAGE_SIZE = 25
+#: The status of a form page shown again: 422 for errors, 409 when someone else saved the
+#: activity since the person opened it.
+INVALID, STALE = 422, 409
 
 
 def activity_list_view(request: HtmxHttpRequest) -> HttpResponse:
@@ -177,9 +181,13 @@ def activity_create_view(request: HttpRequest) -> HttpResponse:
     formset = participant_count_formset(
         request.POST or None, activity=form.instance, programme=programme
     )
-    if request.method == "POST" and _save(request, form, formset, activity=None):
-        messages.success(request, _("Activity %(code)s recorded.") % {"code": form.instance.code})
-        return redirect("activities:detail", code=form.instance.code)
+    if request.method == "POST":
+        refused = _save(request, form, formset, activity=None)
+        if refused is None:
+            code = form.instance.code
+            messages.success(request, _("Activity %(code)s recorded.") % {"code": code})
+            return redirect("activities:detail", code=code)
+        return _render_form(request, form, formset, activity=None, status=refused)
     return _render_form(request, form, formset, activity=None)
 
 
@@ -199,9 +207,12 @@ def activity_edit_view(request: HttpRequest, code: str) -> HttpResponse:
             request.POST or None, activity=activity, programme=activity.programme
         )
     )
-    if request.method == "POST" and _save(request, form, formset, activity=activity):
-        messages.success(request, _("Activity %(code)s saved.") % {"code": activity.code})
-        return redirect("activities:detail", code=activity.code)
+    if request.method == "POST":
+        refused = _save(request, form, formset, activity=activity)
+        if refused is None:
+            messages.success(request, _("Activity %(code)s saved.") % {"code": activity.code})
+            return redirect("activities:detail", code=activity.code)
+        return _render_form(request, form, formset, activity=activity, status=refused)
     return _render_form(request, form, formset, activity=activity)
 
 
@@ -211,13 +222,14 @@ def _save(
     formset: BaseParticipantCountFormSet | None,
     *,
     activity: Activity | None,
-) -> bool:
-    """Validate both forms and call the service; errors land on the forms, nothing half-saved."""
+) -> int | None:
+    """Validate both forms and call the service: None when saved, else the status of the page
+    that shows the forms again with the errors on them (nothing is half-saved)."""
     if not (form.is_valid() and (formset is None or formset.is_valid())):
-        return False
+        return INVALID
     if not access.may_change_activity(request.user, form.instance):
         form.add_error(None, _("You may record activities only in your components or countries."))
-        return False
+        return INVALID
     try:
         counts = formset.rows() if formset is not None else None
         if activity is None:
@@ -228,8 +240,14 @@ def _save(
             )
         else:
             saved = activity_update(
-                activity=activity, data=form.service_data(), participant_counts=counts
+                activity=activity,
+                data=form.service_data(),
+                participant_counts=counts,
+                expected_version=form.expected_version(),
             )
+    except StaleRecord as error:
+        form.add_error(None, error.message)
+        return STALE
     except ValidationError as error:
         if hasattr(error, "error_dict") and set(error.error_dict) <= set(form.fields):
             for field, errors in error.error_dict.items():
@@ -238,9 +256,9 @@ def _save(
             formset.add_non_form_errors(error.messages)
         else:
             form.add_error(None, error.messages)
-        return False
+        return INVALID
     form.instance = saved
-    return True
+    return None
 
 
 def _render_form(
@@ -249,12 +267,14 @@ def _render_form(
     formset: BaseParticipantCountFormSet | None,
     *,
     activity: Activity | None,
+    status: int = 200,
 ) -> HttpResponse:
-    status = 422 if request.method == "POST" else 200
     context = {
         "form": form,
         "formset": formset,
         "activity": activity,
         "programme": form.instance.programme,
+        "stale": status == STALE,
+        "may_view_history": access.may_view_history(request.user),
     }
     return render(request, "activities/form.html", context, status=status)

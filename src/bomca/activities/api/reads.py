@@ -1,7 +1,9 @@
-"""The activity register through the API: the same filters, order and scope as the web list."""
+"""Reads of the activity register: the same filters, order and scope as the web list, and one
+activity with the ``ETag`` of its version."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -22,6 +24,8 @@ from bomca.core.errors import ApplicationError
 from bomca.core.periods import parse_period
 from bomca.reference.selectors import programme_get
 
+#: The one router of the activity API; ``writes`` adds its operations to it (two routers on
+#: one path would hide each other's methods).
 router = Router(tags=["activities"])
 
 #: The columns of a list row, read with ``.values()`` (no model instances: it is faster).
@@ -46,6 +50,16 @@ LIST_FIELDS = (
     "source",
     "participants_total",
 )
+#: A detail row: a list row and the version its ``ETag`` names.
+DETAIL_FIELDS = (*LIST_FIELDS, "version")
+
+
+class Problem(Schema):
+    """Why a call was refused: a sentence for a person, and the messages by field (the
+    answers of ``bomca.api.errors``)."""
+
+    detail: str
+    errors: dict[str, list[str]] = {}
 
 
 class ActivityOut(Schema):
@@ -124,7 +138,9 @@ def _row(request: HttpRequest, row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@router.get("", response=Page[ActivityOut], summary="Activities")
+@router.get(
+    "", response={200: Page[ActivityOut], frozenset({400, 404}): Problem}, summary="Activities"
+)
 def activity_list_endpoint(
     request: HttpRequest,
     filters: Query[ActivityFilterQuery],
@@ -150,12 +166,30 @@ def activity_list_endpoint(
     return json_response({**envelope, "results": [_row(request, row) for row in values]})
 
 
-@router.get("/{code}", response=ActivityOut, summary="One activity")
+@router.get("/{code}", response={200: ActivityOut, 404: Problem}, summary="One activity")
 def activity_detail(request: HttpRequest, code: str) -> HttpResponse:
-    """One activity the caller may see (404 otherwise: no hint that it exists)."""
+    """One activity the caller may see (404 otherwise: no hint that it exists), with an
+    ``ETag`` to send back in ``If-Match`` when changing it."""
+    return detail_response(request, code)
+
+
+def detail_response(request: HttpRequest, code: str, *, status: int = 200) -> HttpResponse:
     found = list(
-        access.activities_visible_to(request.user, activity_by_code(code=code)).values(*LIST_FIELDS)
+        access.activities_visible_to(request.user, activity_by_code(code=code)).values(
+            *DETAIL_FIELDS
+        )
     )
     if not found:
         raise Http404
-    return json_response(_row(request, found[0]))
+    row = found[0]
+    return json_response(_row(request, row), status=status, etag=etag(code, row["version"]))
+
+
+def etag(code: str, version: int) -> str:
+    """The ``ETag`` of an activity at ``version``: strong, since ``If-Match`` compares strongly;
+    it names the version of the record (what a write must not overwrite unseen)."""
+    return f'"activity-{code}-v{version}"'
+
+
+#: An ``ETag`` as a client sends it back; a weak one too (see ``writes._version_in``).
+TAG = re.compile(r'^(?:W/)?"activity-(?P<code>.+)-v(?P<version>\d+)"$')
