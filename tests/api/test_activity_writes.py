@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
@@ -25,6 +26,13 @@ RKG = "C2-KG-2023-024"  # regional, hosted in Kyrgyzstan, component 2
 SEED = "C2-KZ-2023-003"  # two rows of counts typed in (and a synthetic attendance list)
 
 Call = Callable[..., Any]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    # Token keys are used again after each test's rollback, and the rate limit's counts live in
+    # the cache, which outlives it: a test after many calls would start rate limited.
+    cache.clear()
 
 
 @pytest.fixture

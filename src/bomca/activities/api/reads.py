@@ -54,14 +54,6 @@ LIST_FIELDS = (
 DETAIL_FIELDS = (*LIST_FIELDS, "version")
 
 
-class Problem(Schema):
-    """Why a call was refused: a sentence for a person, and the messages by field (the
-    answers of ``bomca.api.errors``)."""
-
-    detail: str
-    errors: dict[str, list[str]] = {}
-
-
 class ActivityOut(Schema):
     code: str
     component: int
@@ -138,9 +130,7 @@ def _row(request: HttpRequest, row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@router.get(
-    "", response={200: Page[ActivityOut], frozenset({400, 404}): Problem}, summary="Activities"
-)
+@router.get("", response=Page[ActivityOut], summary="Activities")
 def activity_list_endpoint(
     request: HttpRequest,
     filters: Query[ActivityFilterQuery],
@@ -166,7 +156,7 @@ def activity_list_endpoint(
     return json_response({**envelope, "results": [_row(request, row) for row in values]})
 
 
-@router.get("/{code}", response={200: ActivityOut, 404: Problem}, summary="One activity")
+@router.get("/{code}", response=ActivityOut, summary="One activity")
 def activity_detail(request: HttpRequest, code: str) -> HttpResponse:
     """One activity the caller may see (404 otherwise: no hint that it exists), with an
     ``ETag`` to send back in ``If-Match`` when changing it."""

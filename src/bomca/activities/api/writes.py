@@ -15,7 +15,7 @@ from ninja import Field, Header, Schema
 from pydantic import ConfigDict
 
 from bomca.accounts import access
-from bomca.activities.api.reads import TAG, ActivityOut, Problem, detail_response, router
+from bomca.activities.api.reads import TAG, ActivityOut, detail_response, router
 from bomca.activities.forms import ActivityForm, activity_api_form, participant_count_api_form
 from bomca.activities.models import Activity, ActivityType, DeliveredBy, Format, Scope, Status
 from bomca.activities.services import (
@@ -108,7 +108,7 @@ class ActivityChange(_Strict):
 
 @router.post(
     "",
-    response={201: ActivityOut, frozenset({400, 403, 404}): Problem},
+    response={201: ActivityOut},
     summary="Record an activity",
 )
 def activity_create_endpoint(request: HttpRequest, payload: ActivityNew) -> HttpResponse:
@@ -133,7 +133,7 @@ def activity_create_endpoint(request: HttpRequest, payload: ActivityNew) -> Http
 
 @router.patch(
     "/{code}",
-    response={200: ActivityOut, frozenset({400, 403, 404, 412, 428}): Problem},
+    response=ActivityOut,
     summary="Change an activity",
 )
 def activity_change_endpoint(
