@@ -66,7 +66,9 @@ class BomcaAPI(NinjaAPI):
                     statuses |= WRITE_STATUSES
                 responses = operation.setdefault("responses", {})
                 for status, description in statuses.items():
-                    responses.setdefault(status, {"description": description, "content": reference})
+                    if status in responses or int(status) in responses:  # documented by the route
+                        continue
+                    responses[status] = {"description": description, "content": reference}
         return schema
 
 

@@ -11,12 +11,14 @@ from ninja import Field, Schema
 #: The largest page a client may ask for; the default page.
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 100
+MAX_PAGE = 1_000_000
 
 T = TypeVar("T")
 
 
 class PageQuery(Schema):
-    page: int = Field(1, ge=1, description="The page, from 1.")
+    # Bounded so that page × page_size stays a number the database takes as an offset.
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="The page, from 1 to 1,000,000.")
     page_size: int = Field(
         DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Rows per page, 1 to 500."
     )
