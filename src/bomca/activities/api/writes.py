@@ -160,6 +160,11 @@ def activity_change_endpoint(
             ),
             field="If-Match",
         )
+    if not read:
+        raise StaleRecord(
+            _("If-Match names no version of this activity: send the ETag it was read with."),
+            field="If-Match",
+        )
     with _stale_names_if_match():
         # The precondition first: a change made from an old copy is refused whatever it says.
         activity_version_check(activity=activity, expected_version=read)
