@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from bomca.accounts.models import Role, User
@@ -15,6 +18,15 @@ from tests.snapshot import reference_data_load
 def _private_media(settings, tmp_path_factory) -> None:
     """Every test uploads into a folder of its own: no file leaks into another test's backup."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Every test starts with an empty cache: no rate-limit count or cached figure of one test
+    is seen by the next one in the same process."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -41,7 +41,9 @@ def rate_limit_check(token: ApiToken) -> None:
     limit, window = settings.BOMCA_API_RATE_LIMIT, settings.BOMCA_API_RATE_WINDOW
     now = time.time()
     slot = int(now // window)
-    key = f"api-rate:{token.pk}:{slot}"
+    # Keyed by the secret's hash, not the row's id: an id can be reused (a database restored
+    # or rebuilt under a running cache) and must not inherit another token's count.
+    key = f"api-rate:{token.key_hash[:32]}:{slot}"
     cache.add(key, 0, timeout=window + 1)
     try:
         calls = cache.incr(key)
