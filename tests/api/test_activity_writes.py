@@ -137,7 +137,7 @@ def test_the_etag_of_another_activity_gets_412(personas, writer):
     response = _patch(call, TJ, {"title_en": "Wrong tag"}, HTTP_IF_MATCH=_tag(call, KG))
 
     assert response.status_code == 412
-    assert response.json()["detail"].startswith("If-Match names no version of this activity")
+    assert response.json()["detail"].startswith("If-Match names no version of the activity")
     assert _state(TJ)[3] == 1
 
 

@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as SchemaError
 
 from bomca.api.auth import RateLimited, ReadOnlyToken
+from bomca.api.concurrency import PreconditionRequired
 from bomca.core.errors import ApplicationError
 from bomca.core.records import StaleRecord, describe_validation_error
 
@@ -28,7 +29,11 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(ApplicationError)
     def application_error(request: HttpRequest, error: ApplicationError) -> HttpResponse:
         fields = {error.field: [error.message]} if error.field else {}
-        status = 412 if isinstance(error, StaleRecord) else 400
+        status = 400
+        if isinstance(error, StaleRecord):
+            status = 412
+        elif isinstance(error, PreconditionRequired):
+            status = 428
         return problem(api, request, status, error.message, errors=fields)
 
     @api.exception_handler(ValidationError)

@@ -3,7 +3,6 @@ activity with the ``ETag`` of its version."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -18,6 +17,7 @@ from bomca.activities.selectors import (
     activity_by_code,
     activity_list,
 )
+from bomca.api.concurrency import etag
 from bomca.api.pagination import Page, PageQuery, page_of
 from bomca.api.responses import json_response
 from bomca.core.errors import ApplicationError
@@ -172,14 +172,5 @@ def detail_response(request: HttpRequest, code: str, *, status: int = 200) -> Ht
     if not found:
         raise Http404
     row = found[0]
-    return json_response(_row(request, row), status=status, etag=etag(code, row["version"]))
-
-
-def etag(code: str, version: int) -> str:
-    """The ``ETag`` of an activity at ``version``: strong, since ``If-Match`` compares strongly;
-    it names the version of the record (what a write must not overwrite unseen)."""
-    return f'"activity-{code}-v{version}"'
-
-
-#: An ``ETag`` as a client sends it back; a weak one too (see ``writes._version_in``).
-TAG = re.compile(r'^(?:W/)?"activity-(?P<code>.+)-v(?P<version>\d+)"$')
+    tag = etag("activity", code, row["version"])
+    return json_response(_row(request, row), status=status, etag=tag)

@@ -15,7 +15,7 @@ from ninja import Field, Header, Schema
 from pydantic import ConfigDict
 
 from bomca.accounts import access
-from bomca.activities.api.reads import TAG, ActivityOut, detail_response, router
+from bomca.activities.api.reads import ActivityOut, detail_response, router
 from bomca.activities.forms import ActivityForm, activity_api_form, participant_count_api_form
 from bomca.activities.models import Activity, ActivityType, DeliveredBy, Format, Scope, Status
 from bomca.activities.services import (
@@ -24,9 +24,8 @@ from bomca.activities.services import (
     activity_update,
     activity_version_check,
 )
-from bomca.api.responses import json_response
+from bomca.api.concurrency import problem, required_version, stale_names_if_match
 from bomca.core.errors import ApplicationError
-from bomca.core.records import StaleRecord
 from bomca.people.services import ParticipantCountInput
 from bomca.reference.models import Programme
 from bomca.reference.selectors import programme_get
@@ -150,22 +149,8 @@ def activity_change_endpoint(
     activity as it is and as it would be. Needs ``If-Match``: 428 without it; 412, and nothing
     changed, when someone changed the activity since the version it names."""
     activity = _changeable(request, code)
-    read = _version_in(if_match, code=code)
-    if read is None:
-        return _problem(
-            428,
-            _(
-                "Send the activity's ETag in an If-Match header: read the activity, then send "
-                "its ETag back with your change, so that no one's change is overwritten unseen."
-            ),
-            field="If-Match",
-        )
-    if not read:
-        raise StaleRecord(
-            _("If-Match names no version of this activity: send the ETag it was read with."),
-            field="If-Match",
-        )
-    with _stale_names_if_match():
+    read = required_version(if_match, kind="activity", key=code, noun=_("the activity"))
+    with stale_names_if_match():
         # The precondition first: a change made from an old copy is refused whatever it says.
         activity_version_check(activity=activity, expected_version=read)
     changes = payload.dict(exclude_unset=True, exclude={"participant_counts"})
@@ -187,7 +172,7 @@ def activity_change_endpoint(
     counts = _valid(form, payload.participant_counts)
     if not access.may_change_activity(request.user, form.instance):
         return _out_of_scope()
-    with _stale_names_if_match(), _counts_named():
+    with stale_names_if_match(), _counts_named():
         activity_update(
             activity=activity,
             data=form.service_data(),
@@ -208,29 +193,6 @@ def _changeable(request: HttpRequest, code: str) -> Activity:
     if not access.may_change_activity(request.user, activity):
         raise PermissionDenied
     return activity
-
-
-def _version_in(header: str | None, *, code: str) -> int | None:
-    """The version an ``If-Match`` names: None without one, or with ``*`` (no version was
-    read: 428); 0 when it names no version of this activity (it matches none: 412)."""
-    tags = [tag.strip() for tag in (header or "").split(",") if tag.strip()]
-    if not tags or tags == ["*"]:
-        return None
-    for tag in tags:
-        # A weak tag is taken as the strong one: proxies that compress answers weaken ETags.
-        match = TAG.match(tag)
-        if match and match["code"] == code:
-            return int(match["version"])
-    return 0
-
-
-@contextmanager
-def _stale_names_if_match() -> Iterator[None]:
-    """A stale version is the ``If-Match`` header's fault, not a body field's."""
-    try:
-        yield
-    except StaleRecord as error:
-        raise StaleRecord(error.message, field="If-Match") from None
 
 
 @contextmanager
@@ -309,12 +271,6 @@ def _valid(
 
 
 def _out_of_scope() -> HttpResponse:
-    return _problem(
+    return problem(
         403, _("You may record activities only in your components or countries."), field=None
-    )
-
-
-def _problem(status: int, detail: str, *, field: str | None) -> HttpResponse:
-    return json_response(
-        {"detail": detail, "errors": {field: [detail]} if field else {}}, status=status
     )
