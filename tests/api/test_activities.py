@@ -38,6 +38,7 @@ def test_the_list_gives_the_register_s_rows_a_page_at_a_time(personas, bearer):
         "trainer_country",
         "source",
         "participants",
+        "version",
     }
     assert sum(row["participants"] for row in body["results"]) == 472
 

@@ -16,6 +16,7 @@ from ninja.security import HttpBearer, SessionAuth
 from bomca.accounts import access
 from bomca.api.models import ApiToken
 from bomca.api.services import token_find
+from bomca.core.history import VIA_API
 
 #: Methods a read-only token may use.
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -75,6 +76,7 @@ class TokenAuth(HttpBearer):
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.user = found.user
         request.api_token = found  # type: ignore[attr-defined]
+        request.history_via = VIA_API  # type: ignore[attr-defined]
         return found.user
 
 
@@ -83,4 +85,7 @@ class BrowserSession(SessionAuth):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
-        return user if user is not None and user.is_active else None
+        if user is None or not user.is_active:
+            return None
+        request.history_via = VIA_API  # type: ignore[attr-defined]
+        return user

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,11 +17,26 @@ from bomca.api.concurrency import PreconditionRequired
 from bomca.core.errors import ApplicationError
 from bomca.core.records import StaleRecord, describe_validation_error
 
+#: Django's own logger of failed requests: an error is logged, mailed or collected where the
+#: web pages' errors are.
+_log = logging.getLogger("django.request")
+
 
 def problem(
     api: NinjaAPI, request: HttpRequest, status: int, detail: str, **extra: Any
 ) -> HttpResponse:
     return api.create_response(request, {"detail": detail, **extra}, status=status)
+
+
+def _field_name(location: Any) -> str:
+    """A field as the caller names it: ``start_date`` or ``participant_counts.0.country``, not
+    ninja's location (``body``, then the view's parameter name, then the field)."""
+    parts = [str(part) for part in location]
+    if parts[:1] == ["body"]:
+        parts = parts[2:]  # the view's parameter holding the whole body
+    else:
+        parts = parts[1:]  # query, path or header
+    return ".".join(parts) or "body"
 
 
 def install(api: NinjaAPI) -> None:
@@ -45,9 +61,15 @@ def install(api: NinjaAPI) -> None:
     def schema_error(request: HttpRequest, error: SchemaError) -> HttpResponse:
         fields: dict[str, list[str]] = {}
         for item in error.errors:
-            name = ".".join(str(part) for part in item.get("loc", [])[1:]) or "body"
-            fields.setdefault(name, []).append(str(item.get("msg", "")))
-        return problem(api, request, 400, _("The request is not valid."), errors=fields)
+            fields.setdefault(_field_name(item.get("loc", ())), []).append(str(item.get("msg", "")))
+        named = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in fields.items())
+        return problem(
+            api,
+            request,
+            400,
+            _("The request is not valid: %(errors)s.") % {"errors": named},
+            errors=fields,
+        )
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
@@ -75,4 +97,19 @@ def install(api: NinjaAPI) -> None:
             api, request, 429, _("Too many requests with this token; wait and try again.")
         )
         response["Retry-After"] = str(error.retry_after)
+        return response
+
+    @api.exception_handler(Exception)
+    def unexpected(request: HttpRequest, error: Exception) -> HttpResponse:
+        # A program gets JSON even when the server fails, never Django's HTML error page; the
+        # trace goes to the log (path and error only: no request body, which may hold
+        # personal data).
+        _log.error("Internal Server Error: %s", request.path, exc_info=error)
+        response = problem(
+            api,
+            request,
+            500,
+            _("The server failed to answer; the error is logged. Try again later."),
+        )
+        response._has_been_logged = True  # type: ignore[attr-defined]  # (by Django, again)
         return response

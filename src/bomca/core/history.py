@@ -24,6 +24,8 @@ from bomca.core.http import client_ip
 #: ``history_via`` when no web request is behind a change (command line, data load, shell).
 VIA_SYSTEM = "system"
 VIA_WEB = "web"
+#: A change through the HTTP API (the API's authentication sets ``request.history_via``).
+VIA_API = "api"
 
 M = TypeVar("M", bound=models.Model)
 
@@ -119,7 +121,8 @@ def _request_stamp() -> dict[str, Any]:
     request: HttpRequest | None = getattr(HistoricalRecords.context, "request", None)
     if request is None:
         return {"history_ip": None, "history_via": VIA_SYSTEM}
-    return {"history_ip": client_ip(request), "history_via": VIA_WEB}
+    via = getattr(request, "history_via", VIA_WEB)
+    return {"history_ip": client_ip(request), "history_via": via}
 
 
 def stamp_historical_record(sender: Any, history_instance: Any, **kwargs: Any) -> None:

@@ -7,7 +7,8 @@ from datetime import date
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
 
 from bomca.accounts import access
 from bomca.activities.selectors import (
@@ -49,9 +50,8 @@ LIST_FIELDS = (
     "trainer_country__code",
     "source",
     "participants_total",
+    "version",
 )
-#: A detail row: a list row and the version its ``ETag`` names.
-DETAIL_FIELDS = (*LIST_FIELDS, "version")
 
 
 class ActivityOut(Schema):
@@ -75,6 +75,9 @@ class ActivityOut(Schema):
     #: Counts of people follow the web UI's rule: rounded outside the reader's scope, null
     #: for "fewer than 5".
     participants: int | None
+    version: int = Field(
+        description='The version an ETag names: "activity-<code>-v<version>" goes in If-Match.'
+    )
 
 
 class ActivityFilterQuery(Schema):
@@ -127,6 +130,7 @@ def _row(request: HttpRequest, row: dict[str, Any]) -> dict[str, Any]:
         "participants": access.shown_count(
             request.user, row["participants_total"], country=row["host_country_id"]
         ),
+        "version": row["version"],
     }
 
 
@@ -140,7 +144,8 @@ def activity_list_endpoint(
     orders), a page at a time; two queries whatever the page size."""
     if filters.sort not in ACTIVITY_ORDERINGS:
         raise ApplicationError(
-            f"sort must be one of: {', '.join(ACTIVITY_ORDERINGS)}.", field="sort"
+            _("sort must be one of: %(choices)s.") % {"choices": ", ".join(ACTIVITY_ORDERINGS)},
+            field="sort",
         )
     try:
         programme = programme_get(code=filters.programme or None)
@@ -165,9 +170,7 @@ def activity_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 def detail_response(request: HttpRequest, code: str, *, status: int = 200) -> HttpResponse:
     found = list(
-        access.activities_visible_to(request.user, activity_by_code(code=code)).values(
-            *DETAIL_FIELDS
-        )
+        access.activities_visible_to(request.user, activity_by_code(code=code)).values(*LIST_FIELDS)
     )
     if not found:
         raise Http404
