@@ -273,3 +273,52 @@ def test_posting_to_the_history_page_changes_no_history(alice_client: Client, bo
 
     after = list(Activity.history.values_list("history_id", "history_type", "title_en"))
     assert after == before
+
+
+# The admin keeps versions like every other way in
+
+
+def _admin_change_form(client: Client, activity: Activity) -> tuple[str, dict[str, Any]]:
+    url = f"/admin/activities/activity/{activity.pk}/change/"
+    response = client.get(url)
+    form = response.context["adminform"].form
+    forms = [form]
+    for formset in response.context["inline_admin_formsets"]:
+        forms += [formset.formset.management_form, *formset.formset.forms]
+    data = {
+        bound.html_name: bound.value()
+        for each in forms
+        for bound in each
+        if bound.value() is not None and bound.value() is not False
+    }
+    return url, data
+
+
+def test_a_change_in_the_admin_raises_the_version(client: Client, personas: dict[str, User]):
+    activity = Activity.objects.get(code=SEED)
+    client.force_login(personas["super"])
+    url, data = _admin_change_form(client, activity)
+
+    response = client.post(url, {**data, "city": "Almaty (admin)"})
+
+    assert response.status_code == 302, response.context["errors"]
+    changed = Activity.objects.get(code=SEED)
+    assert (changed.city, changed.version) == ("Almaty (admin)", activity.version + 1)
+
+
+def test_an_admin_form_opened_before_another_change_is_refused(
+    client: Client, personas: dict[str, User]
+):
+    activity = Activity.objects.get(code=SEED)
+    client.force_login(personas["super"])
+    url, data = _admin_change_form(client, activity)
+    Activity.objects.filter(pk=activity.pk).update(title_en="Changed meanwhile", version=2)
+
+    response = client.post(url, {**data, "city": "Almaty (admin)"})
+
+    assert response.status_code == 200
+    assert "Someone else saved this record after you opened it" in str(
+        response.context["adminform"].form.non_field_errors()
+    )
+    kept = Activity.objects.get(code=SEED)
+    assert (kept.title_en, kept.city, kept.version) == ("Changed meanwhile", activity.city, 2)

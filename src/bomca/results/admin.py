@@ -9,7 +9,6 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from bomca.core.admin import ReadOnlyHistoryAdmin
-from bomca.core.records import save_versioned
 from bomca.results.models import Actual, Indicator, Result, Target
 
 
@@ -40,10 +39,6 @@ class IndicatorAdmin(ReadOnlyHistoryAdmin):
     list_filter = ["programme", "method", "indicator_type", "source"]
     search_fields = ["code", "title_en", "title_ru"]
     inlines = [TargetInline]
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        # Raise the version, so that a results form opened before this change is refused.
-        save_versioned(obj, expected_version=None)
 
 
 @admin.register(Actual)
