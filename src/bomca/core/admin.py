@@ -34,7 +34,7 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
     ) -> Any:
         if obj is not None and isinstance(obj, VersionedModel):
-            base = kwargs.get("form", self.form)
+            base: type[forms.ModelForm] = kwargs.get("form") or self.form or forms.ModelForm
             kwargs["form"] = type(f"VersionChecked{base.__name__}", (VersionCheckedForm, base), {})
         return super().get_form(request, obj, change, **kwargs)
 
