@@ -4,7 +4,7 @@ counts of people as the dashboard shows them to the caller) and the newsletter i
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -21,6 +21,7 @@ from bomca.reference.models import Country
 from bomca.reference.selectors import programme_for_request
 from bomca.reporting.models import NewsletterIssue
 from bomca.reporting.newsletter import FORMATS, LANGUAGES
+from bomca.reporting.newsletter_views import newsletter_file_response
 from bomca.reporting.selectors import key_figures, newsletter_issue_list
 from bomca.results.api import (
     IndicatorOut,
@@ -204,8 +205,8 @@ class NewsletterOut(Schema):
     featured_title_ru: str
     #: The issue's page in the web UI.
     page: str
-    #: language (en, ru) -> format (html, pdf) -> the web UI's download (a signed-in browser
-    #: session, not a token; each download is in the security log).
+    #: language (en, ru) -> format (html, pdf) -> the file, from the API (a token or a browser
+    #: session; each download is in the security log).
     downloads: dict[str, dict[str, str]]
 
 
@@ -243,7 +244,17 @@ def _issue(request: HttpRequest, row: dict[str, Any]) -> dict[str, Any]:
         "page": url("newsletter"),
         "downloads": {
             language: {
-                file_format: url("newsletter_download", language, file_format)
+                file_format: request.build_absolute_uri(
+                    reverse(
+                        "api:newsletter_file",
+                        kwargs={
+                            "number": row["number"],
+                            "language": language,
+                            "file_format": file_format,
+                        },
+                    )
+                )
+                + _programme_query(row)
                 for file_format in FORMATS
             }
             for language in LANGUAGES
@@ -283,3 +294,40 @@ def newsletter_detail_endpoint(
         **_issue(request, found[0]),
         "editorials": list(editorials.values(*EditorialOut.model_fields)),
     }
+
+
+def _programme_query(row: dict[str, Any]) -> str:
+    return f"?programme={row['programme__code']}"
+
+
+@router.get(
+    "/newsletters/{number}/{language}.{file_format}",
+    response={200: bytes},
+    url_name="newsletter_file",
+    summary="One newsletter issue as a file",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The issue as a file to keep.",
+                "content": {
+                    "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                    "text/html": {"schema": {"type": "string"}},
+                },
+            }
+        }
+    },
+)
+def newsletter_file_endpoint(
+    request: HttpRequest,
+    number: int,
+    language: Literal["en", "ru"],
+    file_format: Literal["html", "pdf"],
+    query: Query[ProgrammeQuery],
+) -> HttpResponse:
+    """The issue as the web page's download gives it: HTML or PDF, in English or Russian,
+    counts of people as the caller may see them (a draft: by the caller's scope; published:
+    the publication rule). 404 for an issue the caller may not read; in the security log."""
+    issue = _visible_issues(request).select_related("programme").filter(number=number).first()
+    if issue is None:
+        raise Http404
+    return newsletter_file_response(request, issue, language, file_format)

@@ -330,7 +330,15 @@ def newsletter_preview_view(request: HttpRequest, pk: int, language: str) -> Htt
 def newsletter_download_view(
     request: HttpRequest, pk: int, language: str, file_format: str
 ) -> HttpResponse:
-    issue = _readable_issue(request, pk)
+    return newsletter_file_response(request, _readable_issue(request, pk), language, file_format)
+
+
+def newsletter_file_response(
+    request: HttpRequest, issue: NewsletterIssue, language: str, file_format: str
+) -> HttpResponse:
+    """The issue as a file to keep (HTML or PDF, English or Russian), counts of people as the
+    reader may see them; every download is in the security log. The web page's download and
+    the API's answer with this."""
     if language not in LANGUAGES or file_format not in FORMATS:
         raise Http404(_("Unknown language or format."))
     audit_event_record(
