@@ -44,3 +44,28 @@ def test_a_national_coordinator_sees_only_the_coming_records_of_their_country(cl
     # The sentences keep the programme's totals, as the published newsletter prints them.
     procurement = html.by_id("procurement-heading").parent.find_all("p")[0].text
     assert procurement.startswith("9 needs of equipment are going ahead")
+
+
+# The training results table counts people as every other count on the page
+
+
+def _tested_column(html):
+    table = html.by_id("training-heading").parent.find_all("table")[0]
+    return {
+        row.find_all("th")[0].text: row.find_all("td")[0].text
+        for row in table.find_all("tr")[1:]
+    }
+
+
+def test_the_number_tested_is_exact_for_the_manager_and_rounded_for_the_donor(client, personas):
+    client.force_login(personas["pm"])
+    exact = _tested_column(page(client.get(DASHBOARD)))
+    client.force_login(personas["donor"])
+    shown = _tested_column(page(client.get(DASHBOARD)))
+
+    assert exact.keys() == shown.keys()
+    assert "All participants" in exact
+    for group, text in shown.items():
+        tested = int(exact[group])
+        expected = "<5" if tested < 5 else str(5 * round(tested / 5))
+        assert text == expected, group

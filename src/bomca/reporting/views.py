@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -173,7 +173,12 @@ def dashboard_view(request: HtmxHttpRequest) -> HttpResponse:
         "chart_formats": list(CHART_FORMATS),
         "counts_rounded": access.counts_rounded_for(request.user),
         "upcoming": _visible_upcoming(request, figures),
-        "training": _training_rows(figures),
+        "training": _training_rows(
+            figures,
+            access.count_shown_by_country(
+                request.user, dict(Country.objects.values_list("code", "pk"))
+            ),
+        ),
         "next_period_text": (
             period_dates(figures.next_period.start, figures.next_period.end)
             if figures.next_period
@@ -211,22 +216,30 @@ def _pillars(request: HttpRequest, figures: KeyFigures) -> dict[str, Any]:
 MIN_GROUP = 5
 
 
-def _training_rows(figures: KeyFigures) -> list[tuple[str, ResultFigures]]:
-    """The period's training results: everyone, then by sex and by country, groups of 5+."""
+def _training_rows(
+    figures: KeyFigures, count: Callable[[int, str | None], int | None]
+) -> list[tuple[str, ResultFigures, int | None]]:
+    """The period's training results: everyone, then by sex and by country, groups of 5+; the
+    number tested shown as the reader may see counts of people (rounded outside their scope,
+    "<5" for 1 to 4), like every other count on the page."""
     training = figures.training
     if training.overall.participants < MIN_GROUP:
         return []
     sexes = _choices(Sex)
     countries = Country.objects.in_bulk(list(training.by_country), field_name="code")
     names = {code: country.name for code, country in countries.items()}
-    rows = [(str(_("All participants")), training.overall)]
+
+    def shown(group: ResultFigures, code: str | None) -> tuple[ResultFigures, int | None]:
+        return group, count(group.tested, code)
+
+    rows = [(str(_("All participants")), *shown(training.overall, None))]
     rows += [
-        (sexes.get(sex, sex), group)
+        (sexes.get(sex, sex), *shown(group, None))
         for sex, group in training.by_sex.items()
         if group.participants >= MIN_GROUP
     ]
     rows += [
-        (names.get(code, code), group)
+        (names.get(code, code), *shown(group, code))
         for code, group in training.by_country.items()
         if group.participants >= MIN_GROUP
     ]
