@@ -5,7 +5,8 @@ before a service is asked; the services check the same rules again."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -260,3 +261,55 @@ def expected_cells(
             keys.setdefault(key, key)
         cells[dimension] = list(keys.items())
     return cells
+
+
+# --- the same forms, filled in from an API call ------------------------------------------------
+
+
+def api_form_data(values: Mapping[str, Any]) -> dict[str, str]:
+    """Values of an API call as a web form posts them: numbers as plain decimal text (1.0 is
+    1, a yes/no's choice), dates as ISO text, nothing as an empty string."""
+    return {name: _posted(value) for name, value in values.items()}
+
+
+def _posted(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value.is_finite() else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def actual_api_form(
+    values: Mapping[str, Any],
+    *,
+    indicator: Indicator,
+    disaggregation: Mapping[str, Mapping[str, Any]],
+) -> ActualForm:
+    """The web's value form with a cell for each one given (the service refuses a dimension
+    or key the indicator does not have, as it does for the web)."""
+    cells = {dimension: [(key, key) for key in keys] for dimension, keys in disaggregation.items()}
+    posted = {
+        **values,
+        **{
+            ActualForm.cell_name(dimension, key): number
+            for dimension, keys in disaggregation.items()
+            for key, number in keys.items()
+        },
+    }
+    return ActualForm(api_form_data(posted), indicator=indicator, cells=cells)
+
+
+def indicator_api_form(
+    changes: Mapping[str, Any], *, indicator: Indicator, version: int
+) -> IndicatorForm:
+    """The web's edit form, posted with the indicator as it is, ``changes`` and the version
+    that ``If-Match`` names."""
+    values = {**IndicatorForm._initial_of(indicator), **changes, "version": version}
+    return IndicatorForm(api_form_data(values), indicator=indicator)
+
+
+def target_api_form(values: Mapping[str, Any], *, indicator: Indicator) -> TargetForm:
+    return TargetForm(api_form_data(values), indicator=indicator, value=None, text="")

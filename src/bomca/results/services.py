@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,7 @@ from bomca.accounts.models import User
 from bomca.activities.selectors import NO_HOST_COUNTRY as NO_HOST
 from bomca.core.errors import ApplicationError
 from bomca.core.periods import Period
-from bomca.core.records import insert_missing, save_versioned
+from bomca.core.records import StaleRecord, insert_missing, save_versioned
 from bomca.people.models import Sex
 from bomca.people.selectors import UNKNOWN_ORGANISATION
 from bomca.reference.models import Component, OrganisationKind, Programme
@@ -54,16 +55,21 @@ class ActualInput:
     comment: str = ""
 
 
-def actual_record(*, indicator: Indicator, period: Period, data: ActualInput, user: User) -> Actual:
-    """Record (or correct) the hand-entered value of a manual indicator for ``period``."""
+def actual_record(
+    *,
+    indicator: Indicator,
+    period: Period,
+    data: ActualInput,
+    user: User,
+    expected_version: int | None = None,
+) -> Actual:
+    """Record (or correct) the hand-entered value of a manual indicator for ``period``; the
+    indicator's version rises (refused when it is no longer ``expected_version``, if given)."""
     _require_manager(user)
-    if indicator.is_computed:
-        raise ApplicationError(
-            _("%(code)s is computed from the records; its values cannot be entered by hand.")
-            % {"code": indicator.code}
-        )
+    actual_by_hand_check(indicator=indicator)
     _check_value(indicator, data)
     with transaction.atomic():
+        version = _version_raise(indicator, expected_version)
         actual = (
             Actual.objects.select_for_update()
             .filter(indicator=indicator, period_start=period.start, period_end=period.end)
@@ -72,7 +78,8 @@ def actual_record(*, indicator: Indicator, period: Period, data: ActualInput, us
         if actual is not None and actual.frozen:
             raise ApplicationError(
                 _("The value of %(code)s for %(period)s is frozen; unfreeze it to correct it.")
-                % {"code": indicator.code, "period": period.label}
+                % {"code": indicator.code, "period": period.label},
+                field="period",
             )
         actual = actual or Actual(
             indicator=indicator, period_start=period.start, period_end=period.end
@@ -85,22 +92,66 @@ def actual_record(*, indicator: Indicator, period: Period, data: ActualInput, us
         actual.recorded_by = user
         actual.full_clean()
         actual.save()
+    indicator.version = version
     return actual
+
+
+def actual_by_hand_check(*, indicator: Indicator) -> None:
+    """Refuse (``ApplicationError``) values by hand of an indicator computed from the records."""
+    if indicator.is_computed:
+        raise ApplicationError(
+            _("%(code)s is computed from the records; its values cannot be entered by hand.")
+            % {"code": indicator.code}
+        )
+
+
+def indicator_version_check(*, indicator: Indicator, expected_version: int | None) -> None:
+    """Refuse (``StaleRecord``) a change made from another version than ``indicator``'s."""
+    if expected_version is not None and indicator.version != expected_version:
+        raise _stale(indicator, expected_version)
+
+
+def _version_raise(indicator: Indicator, expected_version: int | None) -> int:
+    """Raise the indicator's version, in the caller's transaction, and return the new one: a
+    value or target of a period changes what a reader of the indicator saw. One conditional
+    ``UPDATE``, so of two writes made from one version exactly one wins; None: no check."""
+    rows = Indicator.objects.filter(pk=indicator.pk)
+    if expected_version is not None:
+        rows = rows.filter(version=expected_version)
+    if not rows.update(version=F("version") + 1):
+        raise _stale(indicator, expected_version)
+    return Indicator.objects.values_list("version", flat=True).get(pk=indicator.pk)
+
+
+def _stale(indicator: Indicator, read: int | None) -> StaleRecord:
+    now = Indicator.objects.filter(pk=indicator.pk).values_list("version", flat=True).first()
+    return StaleRecord(
+        _(
+            "Someone changed %(code)s since you read it: you have version %(read)s, it is now "
+            "at version %(now)s. Read it again, check their change, then make yours again."
+        )
+        % {"code": indicator.code, "read": read, "now": now},
+        field="version",
+    )
 
 
 def _check_value(indicator: Indicator, data: ActualInput) -> None:
     if indicator.indicator_type == IndicatorType.QUALITATIVE:
         if not data.text.strip():
-            raise ApplicationError(_("Describe the value: this indicator is qualitative."))
-        return
-    if data.value is None:
-        raise ApplicationError(_("Enter a value."))
-    _check_number(indicator, data.value)
+            raise ApplicationError(
+                _("Describe the value: this indicator is qualitative."), field="text"
+            )
+    elif data.value is None:
+        raise ApplicationError(_("Enter a value."), field="value")
+    else:
+        _check_number(indicator, data.value, field="value")
+    # A qualitative value's breakdown too: only the indicator's dimensions and their keys.
     for dimension, cells in (data.disaggregation or {}).items():
         if dimension not in (indicator.disaggregations or []):
             raise ApplicationError(
                 _("%(code)s is not disaggregated by %(dimension)s.")
-                % {"code": indicator.code, "dimension": _dimension_name(dimension)}
+                % {"code": indicator.code, "dimension": _dimension_name(dimension)},
+                field="disaggregation",
             )
         known = dimension_keys(programme=indicator.programme, dimension=dimension)
         for key, value in cells.items():
@@ -111,9 +162,10 @@ def _check_value(indicator: Indicator, data: ActualInput) -> None:
                         "key": key,
                         "dimension": _dimension_name(dimension),
                         "known": ", ".join(known),
-                    }
+                    },
+                    field="disaggregation",
                 )
-            _check_number(indicator, value)
+            _check_number(indicator, value, field="disaggregation")
 
 
 def _dimension_name(dimension: str) -> str:
@@ -131,12 +183,12 @@ def dimension_keys(*, programme: Programme, dimension: str) -> list[str]:
     return [*OrganisationKind.values, UNKNOWN_ORGANISATION]
 
 
-def _check_number(indicator: Indicator, value: Decimal) -> None:
+def _check_number(indicator: Indicator, value: Decimal, *, field: str) -> None:
     """The rules of the indicator's type, for a value and for a target alike."""
     if indicator.indicator_type == IndicatorType.YES_NO and value not in (0, 1):
-        raise ApplicationError(_("A yes/no indicator takes 1 (yes) or 0 (no)."))
+        raise ApplicationError(_("A yes/no indicator takes 1 (yes) or 0 (no)."), field=field)
     if indicator.indicator_type == IndicatorType.PERCENTAGE and not 0 <= value <= 100:
-        raise ApplicationError(_("A percentage is between 0 and 100."))
+        raise ApplicationError(_("A percentage is between 0 and 100."), field=field)
 
 
 def _jsonable(cells: Mapping[str, Mapping[str, Decimal]]) -> dict[str, dict[str, str]]:
@@ -254,34 +306,45 @@ def indicator_update(
 
 
 def target_set(
-    *, indicator: Indicator, period: Period, value: Decimal | None, text: str, user: User
+    *,
+    indicator: Indicator,
+    period: Period,
+    value: Decimal | None,
+    text: str,
+    user: User,
+    expected_version: int | None = None,
 ) -> Target | None:
-    """Set the indicator's target for ``period``; no value and no text removes it."""
+    """Set the indicator's target for ``period``; no value and no text removes it. The
+    indicator's version rises (refused when it is no longer ``expected_version``, if given)."""
     _require_manager(user)
     if value is not None:
-        _check_number(indicator, value)
+        _check_number(indicator, value, field="value")
     if Actual.objects.filter(
         indicator=indicator, period_start=period.start, period_end=period.end, frozen=True
     ).exists():
         raise ApplicationError(
             _("%(period)s of %(code)s is frozen as it was reported; its target stays too.")
-            % {"code": indicator.code, "period": period.label}
+            % {"code": indicator.code, "period": period.label},
+            field="period",
         )
     with transaction.atomic():
+        version = _version_raise(indicator, expected_version)
         target = Target.objects.filter(
             indicator=indicator, period_start=period.start, period_end=period.end
         ).first()
         if value is None and not text:
             if target is not None:
                 target.delete()
-            return None
-        target = target or Target(
-            indicator=indicator, period_start=period.start, period_end=period.end
-        )
-        target.value = value
-        target.text = text
-        target.full_clean()
-        target.save()
+            target = None
+        else:
+            target = target or Target(
+                indicator=indicator, period_start=period.start, period_end=period.end
+            )
+            target.value = value
+            target.text = text
+            target.full_clean()
+            target.save()
+    indicator.version = version
     return target
 
 

@@ -1,5 +1,6 @@
-"""The results framework through the API: the logframe of a period and one indicator, with
-counts of people as the logframe page shows them to the caller."""
+"""Reads of the results framework: the logframe of a period and one indicator, with counts of
+people as the logframe page shows them to the caller, and the ``ETag`` of the indicator's
+version."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
@@ -16,6 +17,8 @@ from ninja import Field, Query, Router, Schema
 from bomca.accounts import access
 from bomca.accounts.access import AnyUser
 from bomca.activities.periods import default_period
+from bomca.api.concurrency import etag
+from bomca.api.responses import json_response
 from bomca.core.errors import ApplicationError
 from bomca.core.numbers import decimal_text
 from bomca.core.periods import Period, parse_period
@@ -32,6 +35,8 @@ from bomca.results.selectors import (
     logframe,
 )
 
+#: The one router of the results API; ``writes`` adds its operations to it (two routers on one
+#: path would hide each other's methods).
 router = Router(tags=["results"])
 
 #: How a count of people the caller may not see exactly reads (as on the pages and in the
@@ -115,8 +120,19 @@ class IndicatorDetailOut(IndicatorRowOut):
     direction: str
     accumulation: str
     baseline_date: date | None
+    baseline_comment: str
+    #: The end target of a qualitative indicator.
+    target_text: str
     means_of_verification: str
+    #: Where the value of the period comes from, and a comment on it.
+    actual_source: str
+    actual_comment: str
+    #: Whether the value of the period is frozen (as a report gave it): it is not changed.
+    frozen: bool
     counts_rounded: bool
+    #: The version the answer's ETag names ("indicator-<code>-v<version>"); it rises with every
+    #: change of the indicator, its values and its targets.
+    version: int
 
 
 class PeriodQuery(Schema):
@@ -266,26 +282,42 @@ def logframe_endpoint(request: HttpRequest, query: Query[PeriodQuery]) -> dict[s
     summary="One indicator",
     description=COUNTS_RULE,
 )
-def indicator_endpoint(
-    request: HttpRequest, code: str, query: Query[PeriodQuery]
-) -> dict[str, Any]:
-    """One indicator of the programme for a period (as in the list), with its definition."""
+def indicator_endpoint(request: HttpRequest, code: str, query: Query[PeriodQuery]) -> HttpResponse:
+    """One indicator of the programme for a period (as in the list), with its definition and
+    the ``ETag`` of its version, ``"indicator-<code>-v<version>"``, that a change sends back in
+    ``If-Match``."""
     if not access.may_view_results(request.user):
         raise PermissionDenied
     programme = programme_for_request(request)
+    return indicator_response(
+        request, programme=programme, code=code, period=requested_period(programme, query.period)
+    )
+
+
+def indicator_etag(indicator: Indicator) -> str:
+    return etag("indicator", indicator.code, indicator.version)
+
+
+def indicator_response(
+    request: HttpRequest, *, programme: Programme, code: str, period: Period
+) -> HttpResponse:
+    """Indicator ``code`` of ``programme`` for ``period`` as the caller may see it, read afresh,
+    with the ``ETag`` of its version."""
     indicator = get_object_or_404(indicators_of(programme=programme), code=code)
-    period = requested_period(programme, query.period)
     row = indicator_row(indicator=indicator, period=period, context=Context(programme))
     frame = Logframe(
         programme=programme,
         period=period,
         nodes=[ResultNode(result=indicator.result, depth=0, rows=[row])],
     )
-    return {
+    body = {
         **_rows(request.user, frame)[0],
         "programme": programme.code,
         "period": _period_dict(period),
         "counts_rounded": access.counts_rounded_for(request.user) and counts_people(indicator),
+        "actual_source": row.actual.source,
+        "actual_comment": row.actual.comment,
+        "frozen": row.actual.frozen_at is not None,
         **{
             name: getattr(indicator, name)
             for name in (
@@ -294,7 +326,11 @@ def indicator_endpoint(
                 "direction",
                 "accumulation",
                 "baseline_date",
+                "baseline_comment",
+                "target_text",
                 "means_of_verification",
+                "version",
             )
         },
     }
+    return json_response(body, etag=indicator_etag(indicator))
