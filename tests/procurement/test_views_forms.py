@@ -154,7 +154,7 @@ def test_the_second_of_two_edits_made_from_the_same_version_is_refused(client, p
     refused = other.post(f"/procurement/{reference}/edit/", second)
 
     assert saved.status_code == 302
-    assert refused.status_code == 422
+    assert refused.status_code == 409
     assert STALE in _alert(refused)
     need = ProcurementNeed.objects.get(reference=reference)
     assert (need.title_en, need.version) == ("Thermal binoculars (first edit)", version + 1)
@@ -258,7 +258,7 @@ def test_a_move_from_a_page_opened_before_another_move_is_refused(alice_client):
 
     response = _move(alice_client, need, Case(S.EVALUATED, S.CONTRACTED), version=stale_version)
 
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert STALE in _alert(response)
     need.refresh_from_db()
     assert need.status == S.EVALUATED

@@ -3,6 +3,7 @@ a delivery and a hand-over. They validate what a person typed; the rules are the
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, cast
 
@@ -123,6 +124,21 @@ class NeedForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
 
 
+#: How the API names a need's related records: countries and organisations by their codes,
+#: the component by its number in the programme (as its answers show them).
+API_KEYS = {"country": "code", "beneficiary": "code", "component": "number"}
+
+
+def need_api_form(
+    data: dict[str, str], *, programme: Programme, instance: ProcurementNeed | None = None
+) -> NeedForm:
+    """The web form, with the same choices and messages, filled in from an API call."""
+    form = NeedForm(data, programme=programme, instance=instance)
+    for name, key in API_KEYS.items():
+        form.fields[name].to_field_name = key  # type: ignore[attr-defined]
+    return form
+
+
 class LotForm(forms.Form):
     number = forms.IntegerField(label=_("Lot"), min_value=1, max_value=999)
     title = forms.CharField(label=_("Lot title"), max_length=255)
@@ -169,21 +185,27 @@ ItemFormSet = forms.formset_factory(ItemForm, extra=2, can_delete=True)
 
 
 def lot_formset(data: Any, *, need: ProcurementNeed | None) -> Any:
-    initial = (
-        [{"number": lot.number, "title": lot.title} for lot in need.lots.all()] if need else []
-    )
+    initial = lot_rows(need) if need else []
     return LotFormSet(data, initial=initial or [{"number": 1}], prefix="lots")
 
 
 def item_formset(data: Any, *, need: ProcurementNeed | None) -> Any:
+    return ItemFormSet(data, initial=item_rows(need) if need else [], prefix="items")
+
+
+def lot_rows(need: ProcurementNeed) -> list[dict[str, Any]]:
+    """The need's lots as the lot form's values."""
+    return [{"number": lot.number, "title": lot.title} for lot in need.lots.all()]
+
+
+def item_rows(need: ProcurementNeed) -> list[dict[str, Any]]:
+    """The need's items as the item form's values, by lot."""
     items = (
         ProcurementItem.objects.filter(lot__need=need)
         .select_related("lot")
         .order_by("lot__number", "pk")
-        if need
-        else []
     )
-    initial = [
+    return [
         {
             "id": item.pk,
             "lot": item.lot.number,
@@ -197,7 +219,25 @@ def item_formset(data: Any, *, need: ProcurementNeed | None) -> Any:
         }
         for item in items
     ]
-    return ItemFormSet(data, initial=initial, prefix="items")
+
+
+def lot_api_formset(rows: Sequence[Mapping[str, str]]) -> Any:
+    """The lots' formset filled in from an API call's rows."""
+    return LotFormSet(_posted_rows("lots", rows), prefix="lots")
+
+
+def item_api_formset(rows: Sequence[Mapping[str, str]]) -> Any:
+    """The items' formset filled in from an API call's rows."""
+    return ItemFormSet(_posted_rows("items", rows), prefix="items")
+
+
+def _posted_rows(prefix: str, rows: Sequence[Mapping[str, str]]) -> dict[str, str]:
+    # Every row counts as an initial one, so that each is checked: a row that happened to
+    # equal a blank row's defaults would otherwise be taken for an untouched blank and dropped.
+    data = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": str(len(rows))}
+    for index, row in enumerate(rows):
+        data |= {f"{prefix}-{index}-{name}": value for name, value in row.items()}
+    return data
 
 
 def kept_rows(formset: Any) -> list[forms.Form]:

@@ -31,6 +31,7 @@ from bomca.accounts.models import AuditEventKind
 from bomca.accounts.services import audit_event_record
 from bomca.core.errors import ApplicationError
 from bomca.core.http import HtmxHttpRequest
+from bomca.core.records import StaleRecord
 from bomca.core.spreadsheets import SPREADSHEET_TYPES, spreadsheet_response
 from bomca.core.uploads import upload_too_large
 from bomca.procurement.exports import need_export_header, need_export_rows
@@ -71,6 +72,9 @@ from bomca.procurement.services import (
 from bomca.reference.selectors import programme_for_request
 
 PAGE_SIZE = 25
+#: The status of a form page shown again: 422 for errors, 409 when someone else saved the need
+#: since the person opened it (as on the activity and grants pages).
+INVALID, STALE = 422, 409
 
 
 def _listed(request: HttpRequest) -> tuple[Any, NeedFilterForm, Any]:
@@ -202,23 +206,30 @@ def _saved(
     *,
     reference: str,
     success: str,
-) -> HttpResponse | None:
+) -> HttpResponse | int:
     """Make the change (one service call) for a valid form: then the message and the need's
-    page; or None, with the service's refusal on the form and nothing changed."""
+    page; or, with the service's refusal on the form and nothing changed, the status of the
+    page that shows it again (409 when someone saved the need in between)."""
     try:
         write()
     except (ValidationError, ApplicationError) as error:
         _errors_to(form, error)
-        return None
+        return STALE if isinstance(error, StaleRecord) else INVALID
     messages.success(request, success)
     return redirect("procurement:detail", reference=reference)
 
 
 def _form_page(
-    request: HttpRequest, template: str, need: ProcurementNeed, form: Any, **extra: Any
+    request: HttpRequest,
+    template: str,
+    need: ProcurementNeed,
+    form: Any,
+    *,
+    refused: int = INVALID,
+    **extra: Any,
 ) -> HttpResponse:
-    """A need's form page; 422 when a posted form comes back with its errors."""
-    status = 422 if request.method == "POST" else 200
+    """A need's form page; ``refused`` (422 or 409) when a posted form comes back refused."""
+    status = refused if request.method == "POST" else 200
     context = {"need": need, "programme": need.programme, "form": form, **extra}
     return render(request, template, context, status=status)
 
@@ -270,6 +281,7 @@ def need_edit_view(request: HttpRequest, reference: str) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = NeedForm(data, instance=need, programme=need.programme)
     lots, items = lot_formset(data, need=need), item_formset(data, need=need)
+    refused = INVALID
     if request.method == "POST" and form.is_valid() and lots.is_valid() and items.is_valid():
         saved = _saved(
             request,
@@ -284,9 +296,12 @@ def need_edit_view(request: HttpRequest, reference: str) -> HttpResponse:
             reference=reference,
             success=_("Need %(reference)s saved.") % {"reference": reference},
         )
-        if saved is not None:
+        if isinstance(saved, HttpResponse):
             return saved
-    return _render_need_form(request, form, lots, items, need=need, programme=need.programme)
+        refused = saved
+    return _render_need_form(
+        request, form, lots, items, need=need, programme=need.programme, refused=refused
+    )
 
 
 def _render_need_form(
@@ -297,8 +312,9 @@ def _render_need_form(
     *,
     need: ProcurementNeed | None,
     programme: Any,
+    refused: int = INVALID,
 ) -> HttpResponse:
-    status = 422 if request.method == "POST" else 200
+    status = refused if request.method == "POST" else 200
     context = {"form": form, "lots": lots, "items": items, "need": need, "programme": programme}
     return render(request, "procurement/form.html", context, status=status)
 
@@ -310,6 +326,7 @@ def need_move_view(request: HttpRequest, reference: str) -> HttpResponse:
     need = _managed_need(request, reference)
     allowed = transitions_from(need)
     form = TransitionForm(request.POST or None, need=need, allowed=allowed)
+    refused = INVALID
     if request.method == "POST" and form.is_valid():
         saved = _saved(
             request,
@@ -325,9 +342,12 @@ def need_move_view(request: HttpRequest, reference: str) -> HttpResponse:
             reference=reference,
             success=_("%(reference)s moved.") % {"reference": reference},
         )
-        if saved is not None:
+        if isinstance(saved, HttpResponse):
             return saved
-    return _form_page(request, "procurement/move.html", need, form, closed=not allowed)
+        refused = saved
+    return _form_page(
+        request, "procurement/move.html", need, form, refused=refused, closed=not allowed
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -348,7 +368,7 @@ def delivery_create_view(request: HttpRequest, reference: str) -> HttpResponse:
             reference=reference,
             success=_("Delivery recorded."),
         )
-        if saved is not None:
+        if isinstance(saved, HttpResponse):
             return saved
     return _form_page(request, "procurement/delivery_form.html", need, form)
 
@@ -387,7 +407,7 @@ def hand_over_create_view(request: HttpRequest, reference: str) -> HttpResponse:
             reference=reference,
             success=_("Hand-over recorded."),
         )
-        if saved is not None:
+        if isinstance(saved, HttpResponse):
             return saved
     return _form_page(request, "procurement/hand_over_form.html", need, form)
 

@@ -1,5 +1,6 @@
-"""Procurement through the API: the needs list with the web list's filters and scope, and one
-need with its lots, items, steps, deliveries and hand-overs (never a signed certificate)."""
+"""Reads of procurement: the needs list with the web list's filters and scope, and one need with
+its lots, items, steps, deliveries and hand-overs (never a signed certificate) and the ``ETag`` of
+its version."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 
 from bomca.accounts import access
+from bomca.api.concurrency import etag
 from bomca.api.pagination import Page, PageQuery, page_of
 from bomca.api.responses import json_response
 from bomca.core.errors import ApplicationError
@@ -31,6 +33,8 @@ from bomca.procurement.selectors import (
 from bomca.reference.models import Programme
 from bomca.reference.selectors import programme_for_request
 
+#: The one router of the procurement API; ``writes`` adds its operations to it (two routers on
+#: one path would hide each other's methods).
 router = Router(tags=["procurement"])
 
 CENT = Decimal("0.01")
@@ -144,6 +148,8 @@ class HandOverOut(Schema):
 
 class NeedDetailOut(NeedOut):
     programme: str
+    #: The version the ``ETag`` names; every change raises it.
+    version: int
     justification: str
     supplier_country: str
     lots: list[LotOut]
@@ -220,30 +226,44 @@ def need_list_endpoint(
 
 
 #: The detail's columns besides those of a list row.
-DETAIL_FIELDS = (*LIST_FIELDS, "programme__code", "justification", "supplier_country")
+DETAIL_FIELDS = (
+    *LIST_FIELDS,
+    "programme__code",
+    "justification",
+    "supplier_country",
+    "version",
+)
 
 
 @router.get("/{reference}", response=NeedDetailOut, summary="One procurement need")
-def need_detail_endpoint(request: HttpRequest, reference: str) -> dict[str, Any]:
+def need_detail_endpoint(request: HttpRequest, reference: str) -> HttpResponse:
     """One need the caller may see (404 otherwise: no hint that it exists) with its lots and
     items (delivered and handed over so far), its steps, deliveries and hand-overs. Whether a
-    signed certificate is on file, never the file."""
+    signed certificate is on file, never the file. Its ``ETag`` goes back in ``If-Match`` when
+    changing or moving it."""
+    return detail_response(request, reference)
+
+
+def detail_response(request: HttpRequest, reference: str, *, status: int = 200) -> HttpResponse:
+    """The need as the caller may see it, with the ``ETag`` of its version; 404 if not seen."""
     needs = ProcurementNeed.objects.filter(reference=reference)
     found = list(access.by_country_visible_to(request.user, needs).values(*DETAIL_FIELDS))
     if not found:
         raise Http404
     row = found[0]
     need = ProcurementNeed(pk=row["pk"])
-    return {
+    detail = {
         **_row(row, need_values([need]).get(need.pk)),
         "programme": row["programme__code"],
         "justification": row["justification"],
         "supplier_country": row["supplier_country"],
+        "version": row["version"],
         "lots": _lots(need_items(need)),
         "steps": _steps(request, need),
         "deliveries": _deliveries(need),
         "hand_overs": _hand_overs(need),
     }
+    return json_response(detail, status=status, etag=etag("need", reference, row["version"]))
 
 
 def _lots(items: list[Any]) -> list[dict[str, Any]]:
