@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from bomca.api.models import ApiToken
+from bomca.api.auth import RateLimited, rate_limit_check
+from bomca.api.models import ApiCallCount, ApiToken
 from bomca.api.services import token_create, token_hash, token_revoke
 
 
@@ -66,9 +68,6 @@ def test_the_token_of_a_deactivated_user_gets_401(client, personas):
 
 @override_settings(BOMCA_API_RATE_LIMIT=3, BOMCA_API_RATE_WINDOW=3600)
 def test_past_the_rate_limit_a_token_gets_429_with_retry_after(client, personas):
-    from django.core.cache import cache
-
-    cache.clear()
     _token, secret = token_create(user=personas["pm"], name="busy script", days=30)
     auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
@@ -82,15 +81,46 @@ def test_past_the_rate_limit_a_token_gets_429_with_retry_after(client, personas)
 
 @override_settings(BOMCA_API_RATE_LIMIT=1, BOMCA_API_RATE_WINDOW=3600)
 def test_each_token_has_its_own_limit(client, personas):
-    from django.core.cache import cache
-
-    cache.clear()
     _first, one = token_create(user=personas["pm"], name="one", days=30)
     _second, two = token_create(user=personas["pm"], name="two", days=30)
 
     client.get("/api/v1/countries", HTTP_AUTHORIZATION=f"Bearer {one}")
 
     assert client.get("/api/v1/countries", HTTP_AUTHORIZATION=f"Bearer {two}").status_code == 200
+
+
+@override_settings(BOMCA_API_RATE_LIMIT=5, BOMCA_API_RATE_WINDOW=60)
+def test_the_count_is_kept_in_the_database_for_every_server_process(personas, monkeypatch):
+    # gunicorn runs several processes: a count in one process's memory would let a token make
+    # the limit once per process. The database row is the one count they all raise.
+    token, _secret = token_create(user=personas["pm"], name="shared", days=30)
+    monkeypatch.setattr("bomca.api.auth.time.time", lambda: 6_000.0)
+
+    for _ in range(5):
+        rate_limit_check(token)
+    with pytest.raises(RateLimited) as refused:
+        rate_limit_check(token)
+
+    assert list(ApiCallCount.objects.values_list("token", "window", "calls")) == [
+        (token.pk, 100, 6)
+    ]
+    assert refused.value.retry_after == 60
+
+
+@override_settings(BOMCA_API_RATE_LIMIT=2, BOMCA_API_RATE_WINDOW=60)
+def test_a_new_window_starts_from_zero_and_forgets_the_last(personas, monkeypatch):
+    token, _secret = token_create(user=personas["pm"], name="hourly", days=30)
+    clock = iter([6_000.0, 6_001.0, 6_059.0, 6_060.0])
+    monkeypatch.setattr("bomca.api.auth.time.time", lambda: next(clock))
+
+    rate_limit_check(token)
+    rate_limit_check(token)
+    with pytest.raises(RateLimited) as refused:
+        rate_limit_check(token)
+    rate_limit_check(token)  # the next minute
+
+    assert refused.value.retry_after == 1
+    assert list(ApiCallCount.objects.values_list("window", "calls")) == [(101, 1)]
 
 
 def test_the_signed_in_browser_reads_the_api_too(client: Client, personas):

@@ -78,3 +78,49 @@ def test_the_failure_is_said_in_the_caller_s_language(personas, bearer, monkeypa
 
     assert response.status_code == 500
     assert "failed" not in response.json()["detail"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/nothing-here", "/api/v1/activities/C1/extra/part"])
+def test_an_address_the_api_does_not_have_is_a_404_in_json(client, bomca10, path):
+    response = client.get(path)
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found.", "errors": {}}
+
+
+def test_a_nul_character_in_a_json_body_is_refused_naming_the_field(personas, bearer):
+    call = bearer(personas["pm"], read_only=False)
+    body = {
+        "programme": "BOMCA\x0010",
+        "component": 1,
+        "participant_counts": [{"country": "K\x00"}],
+    }
+
+    response = call("post", "/api/v1/activities", json.dumps(body), "application/json")
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["programme", "participant_counts.0.country"]
+
+
+def test_an_escaped_backslash_before_u0000_is_no_nul_character(personas, bearer):
+    call = bearer(personas["pm"], read_only=False)
+    body = {"component": 1, "title_en": "a \\u0000 b"}  # the six characters, not a NUL
+
+    response = call("post", "/api/v1/activities", json.dumps(body), "application/json")
+
+    assert "title_en" not in response.json()["errors"]
+
+
+def test_every_operation_taking_if_match_documents_412_and_428(client, bomca10):
+    document = client.get("/api/v1/openapi.json").json()
+
+    taking = {
+        (path, method): set(operation["responses"])
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        if any(
+            p["in"] == "header" and p["name"] == "If-Match" for p in operation.get("parameters", [])
+        )
+    }
+    assert ("/api/v1/activities/{code}", "patch") in taking
+    assert {key for key, statuses in taking.items() if not {"412", "428"} <= statuses} == set()

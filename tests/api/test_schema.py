@@ -48,7 +48,13 @@ CHECKS = [
     response_schema_conformance,
 ]
 #: Values of path parameters found in no list above them: taken from the reference data.
-REFERENCE_VALUES = {"programme": "BOMCA10", "period": "2023Q2", "country": "KG"}
+REFERENCE_VALUES = {
+    "programme": "BOMCA10",
+    "period": "2023Q2",
+    "country": "KG",
+    "language": "ru",
+    "file_format": "html",
+}
 
 #: The document as the app serves it, through the whole WSGI stack (middleware included).
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)

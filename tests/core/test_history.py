@@ -13,6 +13,7 @@ from simple_history.models import HistoricalChanges, registered_models
 
 from bomca.accounts.models import AuditEvent, User
 from bomca.activities.models import Activity
+from bomca.api.models import ApiCallCount
 from bomca.core.history import VIA_SYSTEM, VIA_WEB
 from bomca.people.models import ParticipantCount
 from bomca.reference.models import Country, Organisation, Programme
@@ -20,7 +21,7 @@ from tests.activities.post_data import activity_fields, count_row, count_rows, r
 from tests.pages import Element, page
 
 #: Append-only by design: it is the security log, not a record that changes.
-NOT_AUDITED = {AuditEvent}
+NOT_AUDITED = {AuditEvent, ApiCallCount}  # the log itself; the rate limit's counters
 #: Django's own permission relations of the user; roles and scopes decide access here.
 UNAUDITED_M2M = {(User, "groups"), (User, "user_permissions")}
 

@@ -6,12 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import re_path
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.renderers import BaseRenderer
 
 from bomca.api import errors
 from bomca.api.auth import BrowserSession, TokenAuth
+from bomca.api.responses import json_response
 
 
 class OrjsonRenderer(BaseRenderer):
@@ -32,7 +35,7 @@ ERROR_STATUSES = {
     "409": "The request conflicts with the state of the record or the settings.",
     "429": "Too many requests with this token; wait the seconds in Retry-After.",
 }
-#: Writes that take ``If-Match`` may also answer these.
+#: Operations that take ``If-Match`` (changes of a versioned record) may also answer these.
 WRITE_STATUSES = {
     "412": "The record changed since the version in If-Match; nothing was saved.",
     "428": "A change needs the record's ETag in If-Match.",
@@ -60,9 +63,9 @@ class BomcaAPI(NinjaAPI):
         schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM
         reference = {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
         for operations in schema.get("paths", {}).values():
-            for method, operation in operations.items():
+            for operation in operations.values():
                 statuses = dict(ERROR_STATUSES)
-                if method in ("put", "patch", "delete"):
+                if _takes_if_match(operation):
                     statuses |= WRITE_STATUSES
                 responses = operation.setdefault("responses", {})
                 for status, description in statuses.items():
@@ -70,6 +73,13 @@ class BomcaAPI(NinjaAPI):
                         continue
                     responses[status] = {"description": description, "content": reference}
         return schema
+
+
+def _takes_if_match(operation: dict[str, Any]) -> bool:
+    return any(
+        parameter.get("in") == "header" and parameter.get("name", "").lower() == "if-match"
+        for parameter in operation.get("parameters", [])
+    )
 
 
 api = BomcaAPI(
@@ -115,9 +125,15 @@ def api_urls() -> tuple[list[Any], str, str]:
     """The API's URL patterns, exempt from the web UI's login redirect: a call without a
     valid token gets a 401 in JSON, not the login page."""
     patterns, app_name, namespace = api.urls
+    patterns = [*patterns, re_path(r"^", _not_found)]  # after every route: nothing else matched
     for pattern in _walk(patterns):
         pattern.callback.login_required = False
     return patterns, app_name, namespace
+
+
+def _not_found(request: HttpRequest) -> HttpResponse:
+    """Any other address under /api/v1/: a 404 in the API's JSON, not the web's HTML page."""
+    return json_response({"detail": _("Not found."), "errors": {}}, status=404)
 
 
 def _walk(patterns: list[Any]) -> list[Any]:

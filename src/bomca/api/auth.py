@@ -8,13 +8,14 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
 from bomca.accounts import access
-from bomca.api.models import ApiToken
+from bomca.api.models import ApiCallCount, ApiToken
 from bomca.api.services import token_find
 from bomca.core.history import VIA_API
 
@@ -38,21 +39,32 @@ class ReadOnlyToken(Exception):
 
 def rate_limit_check(token: ApiToken) -> None:
     """Count the call in the token's window of ``BOMCA_API_RATE_WINDOW`` seconds; over
-    ``BOMCA_API_RATE_LIMIT`` calls, refuse with the seconds until the window ends."""
+    ``BOMCA_API_RATE_LIMIT`` calls, refuse with the seconds until the window ends.
+
+    The count is one row per token in the database, raised by a conditional ``UPDATE`` in a
+    transaction: every server process sees the same count, and of two calls at once each
+    sees its own number (on SQLite and PostgreSQL alike).
+    """
     limit, window = settings.BOMCA_API_RATE_LIMIT, settings.BOMCA_API_RATE_WINDOW
     now = time.time()
     slot = int(now // window)
-    # Keyed by the secret's hash, not the row's id: an id can be reused (a database restored
-    # or rebuilt under a running cache) and must not inherit another token's count.
-    key = f"api-rate:{token.key_hash[:32]}:{slot}"
-    cache.add(key, 0, timeout=window + 1)
-    try:
-        calls = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window + 1)
-        calls = 1
+    with transaction.atomic():
+        counts = ApiCallCount.objects.filter(token=token, window=slot)
+        if not counts.update(calls=F("calls") + 1):
+            _window_open(token, slot)
+        calls = counts.values_list("calls", flat=True).get()
     if calls > limit:
         raise RateLimited(retry_after=max(1, math.ceil((slot + 1) * window - now)))
+
+
+def _window_open(token: ApiToken, slot: int) -> None:
+    """The token's first call of window ``slot``: its row, the earlier windows' gone."""
+    ApiCallCount.objects.filter(token=token, window__lt=slot).delete()
+    try:
+        with transaction.atomic():
+            ApiCallCount.objects.create(token=token, window=slot, calls=1)
+    except IntegrityError:  # another process opened it first
+        ApiCallCount.objects.filter(token=token, window=slot).update(calls=F("calls") + 1)
 
 
 class TokenAuth(HttpBearer):

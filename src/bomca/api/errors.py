@@ -32,10 +32,9 @@ def _field_name(location: Any) -> str:
     """A field as the caller names it: ``start_date`` or ``participant_counts.0.country``, not
     ninja's location (``body``, then the view's parameter name, then the field)."""
     parts = [str(part) for part in location]
-    if parts[:1] == ["body"]:
-        parts = parts[2:]  # the view's parameter holding the whole body
-    else:
-        parts = parts[1:]  # query, path or header
+    # After "body" comes the view's parameter holding the whole body; after query, path or
+    # header, the field.
+    parts = parts[2:] if parts[:1] == ["body"] else parts[1:]
     return ".".join(parts) or "body"
 
 

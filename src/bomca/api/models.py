@@ -42,3 +42,21 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class ApiCallCount(models.Model):
+    """The calls a token made in one window of the rate limit, counted in the database so that
+    every server process sees the same count (a per-process cache would let a token make the
+    limit once per gunicorn worker). Only the current window's row is kept."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="call_counts")
+    window = models.BigIntegerField(help_text="Seconds since the epoch // the window's length.")
+    calls = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["token", "window"], name="api_call_count_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.token_id}@{self.window}: {self.calls}"

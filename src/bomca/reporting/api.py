@@ -302,12 +302,11 @@ def _programme_query(row: dict[str, Any]) -> str:
 
 @router.get(
     "/newsletters/{number}/{language}.{file_format}",
-    response={200: bytes},
     url_name="newsletter_file",
     summary="One newsletter issue as a file",
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "The issue as a file to keep.",
                 "content": {
                     "application/pdf": {"schema": {"type": "string", "format": "binary"}},
