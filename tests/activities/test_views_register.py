@@ -70,6 +70,26 @@ def test_the_register_shows_25_activities_a_page(alice_client: Client, bomca10: 
     assert ILLUSTRATIVE not in _codes(first)
 
 
+@pytest.mark.parametrize(("asked", "shown"), [("50", 30), ("100", 30), ("10", 25), ("x", 25)])
+def test_the_rows_per_page_are_25_50_or_100(
+    alice_client: Client, bomca10: Programme, asked: str, shown: int
+):
+    register = _register(alice_client, per_page=asked)
+
+    assert len(_codes(register)) == shown  # 30 activities; an unknown size is the default
+
+
+def test_the_next_page_keeps_the_rows_per_page(alice_client: Client, bomca10: Programme):
+    for _ in range(21):
+        ActivityFactory(component=bomca10.components.get(number=1))
+
+    first = _register(alice_client, per_page="50")
+    link = first.find_all("nav", cls="pagination")[0].find_all("a")[0].attrs["href"]
+
+    assert len(_codes(first)) == 50
+    assert "per_page=50" in link
+
+
 def test_the_next_page_link_keeps_the_filters(alice_client: Client, bomca10: Programme):
     for _ in range(26):
         ActivityFactory(component=bomca10.components.get(number=1))

@@ -37,7 +37,6 @@ from bomca.core.records import StaleRecord
 from bomca.core.spreadsheets import SPREADSHEET_TYPES, spreadsheet_response
 from bomca.reference.selectors import programme_for_request
 
-PAGE_SIZE = 25
 #: The status of a form page shown again: 422 for errors, 409 when someone else saved the
 #: activity since the person opened it.
 INVALID, STALE = 422, 409
@@ -50,7 +49,7 @@ def activity_list_view(request: HtmxHttpRequest) -> HttpResponse:
     activities = access.activities_visible_to(
         request.user, activity_list(programme=programme, filters=form.filters(), ordering=ordering)
     )
-    page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(activities, form.page_size()).get_page(request.GET.get("page"))
     for activity in page.object_list:
         # An activity mixes people of several countries: shown exactly only to exact viewers.
         activity.participants_shown = access.shown_count(  # type: ignore[attr-defined]
