@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help install demo serve test test-sqlite test-postgres lint format typecheck lock docs messages bench clean
+.PHONY: help install demo serve test test-sqlite test-postgres lint format typecheck lock docs messages bench bench-deep clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -48,8 +48,11 @@ format: install ## apply ruff's fixes and formatting
 typecheck: install ## mypy with django-stubs
 	$(BIN)/mypy src
 
-bench: install ## run every benchmark under bench/ and print their tables (not part of the tests)
-	@for script in bench/*.py; do echo "### $$script"; $(BIN)/python $$script || exit 1; done
+bench: install ## the benchmark table: every operation at two sizes, SQLite and PostgreSQL (bench/run.py)
+	$(BIN)/python bench/run.py
+
+bench-deep: install ## the deeper benchmarks, one subject each (API under load, IATI memory, newsletter, import)
+	@for script in api iati newsletter import; do echo "### bench/$$script.py"; $(BIN)/python bench/$$script.py || exit 1; done
 
 lock: ## re-resolve requirements.lock from pyproject.toml
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --index-url https://pypi.org/simple --no-header -o requirements.lock
