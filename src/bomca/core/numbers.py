@@ -15,3 +15,12 @@ def plain_decimal(value: Decimal) -> Decimal:
 def decimal_text(value: Decimal) -> str:
     """``value`` as exact text: 25, 29.04, 2500000."""
     return format(plain_decimal(value), "f")
+
+
+_CENT = Decimal("0.01")
+
+
+def cents(value: Decimal) -> Decimal:
+    """An amount of money to the cent, as PostgreSQL sums it: 23200 is 23200.00 (SQLite's
+    sums come back as floats, without the trailing zeros and with float noise past the cent)."""
+    return value.quantize(_CENT)
