@@ -37,7 +37,8 @@ from bomca.wsgi import application
 
 PREFIX = "/api/v1/"
 #: Routes of the API that are not operations: the document itself and the interactive docs.
-NOT_OPERATIONS = {"/api/v1/openapi.json", "/api/v1/docs", "/api/v1/"}
+#: Routes that are not operations: the document, its page, and the JSON 404 of any other path.
+NOT_OPERATIONS = {"/api/v1/openapi.json", "/api/v1/docs", "/api/v1/", "/api/v1/^"}
 FUZZ_EXAMPLES = int(os.environ.get("BOMCA_API_FUZZ_EXAMPLES", "0"))
 #: What every answer is checked for (and nothing that re-sends the request another way).
 CHECKS = [
