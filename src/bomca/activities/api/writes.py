@@ -11,8 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Header, Schema
-from pydantic import ConfigDict
+from ninja import Field, Header
 
 from bomca.accounts import access
 from bomca.activities.api.reads import ActivityOut, detail_response, router
@@ -25,18 +24,14 @@ from bomca.activities.services import (
     activity_version_check,
 )
 from bomca.api.concurrency import problem, required_version, stale_names_if_match
+from bomca.api.schemas import StrictSchema, form_data
 from bomca.core.errors import ApplicationError
 from bomca.people.services import ParticipantCountInput
 from bomca.reference.models import Programme
 from bomca.reference.selectors import programme_get
 
 
-class _Strict(Schema):
-    # A misspelt field is refused, not ignored: a change that silently does nothing is worse.
-    model_config = ConfigDict(extra="forbid")
-
-
-class ParticipantCountIn(_Strict):
+class ParticipantCountIn(StrictSchema):
     country: str = Field(description="ISO code of one of the programme's countries, e.g. KG.")
     organisation: str | None = Field(None, description="Code of an organisation, e.g. KG-BORDER.")
     female: int = Field(0, ge=0)
@@ -51,7 +46,7 @@ _COUNTS = (
 )
 
 
-class ActivityNew(_Strict):
+class ActivityNew(StrictSchema):
     """A new activity: the fields of the web form, related records named as the answers name
     them (the component by its number, countries and organisations by their codes)."""
 
@@ -79,7 +74,7 @@ class ActivityNew(_Strict):
     participant_counts: list[ParticipantCountIn] = Field([], description=_COUNTS)
 
 
-class ActivityChange(_Strict):
+class ActivityChange(StrictSchema):
     """A change of an activity: the fields given change, the others keep their values."""
 
     component: int | None = None
@@ -117,7 +112,7 @@ def activity_create_endpoint(request: HttpRequest, payload: ActivityNew) -> Http
         raise PermissionDenied
     programme = _programme(payload.programme)
     values = payload.dict(exclude={"programme", "participant_counts"})
-    form = activity_api_form(_form_data(values), programme=programme, user=request.user)
+    form = activity_api_form(form_data(values, many=_MANY), programme=programme, user=request.user)
     counts = _valid(form, payload.participant_counts)
     if not access.may_change_activity(request.user, form.instance):
         return _out_of_scope()
@@ -155,7 +150,7 @@ def activity_change_endpoint(
         activity_version_check(activity=activity, expected_version=read)
     changes = payload.dict(exclude_unset=True, exclude={"participant_counts"})
     form = activity_api_form(
-        _form_data({**_current_values(activity), **changes}),
+        form_data({**_current_values(activity), **changes}, many=_MANY),
         programme=activity.programme,
         user=request.user,
         instance=activity,
@@ -214,21 +209,6 @@ def _programme(code: str | None) -> Programme:
         raise ApplicationError(error.message, field="programme") from None
 
 
-def _form_data(values: dict[str, Any]) -> dict[str, Any]:
-    """API values as the web form posts them: dates as ISO text, nothing as an empty string."""
-    data: dict[str, Any] = {}
-    for name, value in values.items():
-        if value is None:
-            data[name] = [] if name in _MANY else ""
-        elif isinstance(value, date):
-            data[name] = value.isoformat()
-        elif isinstance(value, list):
-            data[name] = [str(item) for item in value]
-        else:
-            data[name] = str(value)
-    return data
-
-
 _MANY = frozenset({"beneficiary_organisations", "co_organisers"})
 
 
@@ -260,7 +240,7 @@ def _valid(
     counts: list[ParticipantCountInput] | None = None if rows is None else []
     programme = form.instance.programme
     for index, row in enumerate(rows or []):
-        row_form = participant_count_api_form(_form_data(row.dict()), programme=programme)
+        row_form = participant_count_api_form(form_data(row.dict()), programme=programme)
         if row_form.is_valid() and counts is not None:
             counts.append(row_form.as_input())
         for name, messages in row_form.errors.items():

@@ -16,18 +16,17 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Header, Schema
-from pydantic import ConfigDict
+from ninja import Field, Header
 
 from bomca.accounts import access
 from bomca.api.concurrency import required_version, stale_names_if_match
+from bomca.api.schemas import StrictSchema, form_data, form_valid
 from bomca.core.models import VersionedModel
 from bomca.core.records import StaleRecord
 from bomca.grants.api.reads import (
@@ -54,12 +53,7 @@ from bomca.grants.services import (
 M = TypeVar("M", bound=VersionedModel)
 
 
-class _Strict(Schema):
-    # A misspelt field is refused, not ignored: a change that silently does nothing is worse.
-    model_config = ConfigDict(extra="forbid")
-
-
-class ReportNew(_Strict):
+class ReportNew(StrictSchema):
     """A report the NGO owes: the fields of the project page's form."""
 
     kind: ReportKind
@@ -68,7 +62,7 @@ class ReportNew(_Strict):
     note: str = ""
 
 
-class ReportChange(_Strict):
+class ReportChange(StrictSchema):
     """A change of a report: the fields given change, the others keep their values."""
 
     kind: ReportKind | None = None
@@ -77,14 +71,14 @@ class ReportChange(_Strict):
     note: str | None = None
 
 
-class PaymentNew(_Strict):
+class PaymentNew(StrictSchema):
     kind: PaymentKind
     paid_on: date
     amount: Decimal = Field(description="In the contract's currency, to the cent.")
     note: str = ""
 
 
-class PeopleReachedIn(_Strict):
+class PeopleReachedIn(StrictSchema):
     """Every count of the people a received report says the project reached: the children,
     victims of trafficking and people with disabilities are among the women and men."""
 
@@ -110,8 +104,8 @@ def report_create_endpoint(
     does (the same roles, checks and messages): 201 with the report, its ``ETag`` and its
     ``Location``."""
     project = _managed_project(request, contract_number)
-    form = ReportForm(_form_data(payload.dict()), project=project)
-    _valid(form)
+    form = ReportForm(form_data(payload.dict()), project=project)
+    form_valid(form)
     report = report_create(project=project, data=form.service_data())
     response = report_response(request, report.pk, status=201)
     response["Location"] = reverse("api:report_detail_endpoint", kwargs={"id": report.pk})
@@ -136,11 +130,11 @@ def report_change_endpoint(
     _check_current(report, read, noun=_("the report"))
     current = {name: getattr(report, name) for name in REPORT_FIELDS}
     form = ReportForm(
-        _form_data({**current, **payload.dict(exclude_unset=True)}),
+        form_data({**current, **payload.dict(exclude_unset=True)}),
         instance=report,
         project=report.project,
     )
-    _valid(form)
+    form_valid(form)
     with stale_names_if_match():
         report_update(report=report, data=form.service_data(), expected_version=read)
     return report_response(request, id)
@@ -158,8 +152,8 @@ def payment_record_endpoint(
     above the contracted amount): 201 with the project, its payments, what is paid and what
     remains."""
     project = _managed_project(request, contract_number)
-    form = PaymentForm(_form_data(payload.dict()), project=project)
-    _valid(form)
+    form = PaymentForm(form_data(payload.dict()), project=project)
+    form_valid(form)
     payment_record(project=project, **form.cleaned_data)
     return project_response(request, contract_number, status=201)
 
@@ -188,8 +182,8 @@ def people_reached_endpoint(
     noun = _("the people reached")
     existing = PeopleReached.objects.filter(report=report).first()
     read = _people_reached_read(existing, if_match, report_id=id, noun=noun)
-    form = PeopleReachedForm(_form_data(payload.dict()), instance=existing, report=report)
-    _valid(form)
+    form = PeopleReachedForm(form_data(payload.dict()), instance=existing, report=report)
+    form_valid(form)
     with stale_names_if_match(), _recorded_meanwhile(noun):
         reached = people_reached_record(
             report=report, counts=form.service_data(), expected_version=read
@@ -271,17 +265,3 @@ def _recorded_meanwhile(noun: str) -> Iterator[None]:
         if "report" in getattr(error, "error_dict", {}):
             raise stale from None
         raise
-
-
-def _form_data(values: dict[str, Any]) -> dict[str, str]:
-    """API values as the web form posts them: dates as ISO text, nothing as an empty string."""
-    return {
-        name: "" if value is None else value.isoformat() if isinstance(value, date) else str(value)
-        for name, value in values.items()
-    }
-
-
-def _valid(form: forms.BaseForm) -> None:
-    """Nothing if the form is valid; else its messages by field, as the page shows them."""
-    if not form.is_valid():
-        raise ValidationError({name: list(messages) for name, messages in form.errors.items()})

@@ -199,11 +199,18 @@ PEOPLE_FIELDS = ("women", "men", "children", "trafficking_victims", "with_disabi
 def people_reached_record(
     *, report: Report, counts: Mapping[str, int], expected_version: int | None = None
 ) -> PeopleReached:
-    """Record (or correct) how many people a received report says the project reached."""
+    """Record (or correct) how many people a received report says the project reached.
+
+    The report is locked first: of two first records at once, the second waits and then
+    corrects the first's (with its version checked), rather than failing on the unique row."""
     if report.received_on is None:
         raise ApplicationError(
             _("People reached are recorded from a received report; record its receipt first.")
         )
-    record = PeopleReached.objects.filter(report=report).first() or PeopleReached(report=report)
-    apply_fields(record, PEOPLE_FIELDS, counts)
-    return save_versioned(record, expected_version=expected_version)
+    with transaction.atomic():
+        list(Report.objects.select_for_update().filter(pk=report.pk).values_list("pk"))
+        record = PeopleReached.objects.filter(report=report).first() or PeopleReached(
+            report=report
+        )
+        apply_fields(record, PEOPLE_FIELDS, counts)
+        return save_versioned(record, expected_version=expected_version)

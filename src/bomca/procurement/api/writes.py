@@ -19,11 +19,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Schema
-from pydantic import ConfigDict
 
 from bomca.accounts import access
 from bomca.accounts.models import User
 from bomca.api.concurrency import problem, required_version, stale_names_if_match
+from bomca.api.schemas import StrictSchema
 from bomca.core.errors import ApplicationError
 from bomca.core.money import Currency
 from bomca.core.records import StaleRecord
@@ -78,17 +78,12 @@ PRECONDITIONS = {
 }
 
 
-class _Strict(Schema):
-    # A misspelt field is refused, not ignored: a change that silently does nothing is worse.
-    model_config = ConfigDict(extra="forbid")
-
-
-class LotIn(_Strict):
+class LotIn(StrictSchema):
     number: int = Field(description="The lot's number in the need, from 1.")
     title: str
 
 
-class ItemIn(_Strict):
+class ItemIn(StrictSchema):
     id: int | None = Field(
         None, description="An item of the need as read, to keep and change it; none: a new item."
     )
@@ -108,7 +103,7 @@ _ROWS = (
 )
 
 
-class NeedNew(_Strict):
+class NeedNew(StrictSchema):
     """A new need: the fields of the web form, related records named as the answers name them
     (the country and the beneficiary by their codes, the component by its number)."""
 
@@ -138,7 +133,7 @@ class NeedNew(_Strict):
     items: list[ItemIn] = Field([], description=_ROWS)
 
 
-class NeedChange(_Strict):
+class NeedChange(StrictSchema):
     """A change of a need: the fields given change, the others keep their values."""
 
     country: str | None = None
@@ -159,7 +154,7 @@ class NeedChange(_Strict):
     items: list[ItemIn] | None = Field(None, description=_ROWS)
 
 
-class MoveIn(_Strict):
+class MoveIn(StrictSchema):
     to: NeedStatus = Field(description="The step to move to; the refusal says why when it may not.")
     date: datetime.date | None = Field(
         None, description="The date of the step (today if left out)."
@@ -167,7 +162,7 @@ class MoveIn(_Strict):
     note: str = Field("", description="Required when putting the need on hold or cancelling it.")
 
 
-class DeliveryIn(_Strict):
+class DeliveryIn(StrictSchema):
     item: int = Field(description="The id of one of the need's items.")
     quantity: Decimal
     date: datetime.date | None = Field(None, description="The delivery date (today if left out).")

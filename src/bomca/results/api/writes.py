@@ -16,11 +16,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Schema
-from pydantic import ConfigDict
 
 from bomca.accounts import access
 from bomca.accounts.models import User
 from bomca.api.concurrency import problem, required_version, stale_names_if_match
+from bomca.api.schemas import StrictSchema
 from bomca.core.errors import ApplicationError
 from bomca.core.periods import Period, parse_period
 from bomca.reference.models import Programme
@@ -50,12 +50,7 @@ _IF_MATCH = 'The ETag of the indicator as read, e.g. "indicator-OC1.1.1-v3".'
 _PERIOD = "The period: 2023Q2, 2023, 2023-04 or 2023-04..2023-06."
 
 
-class _Strict(Schema):
-    # A misspelt field is refused, not ignored: a change that silently does nothing is worse.
-    model_config = ConfigDict(extra="forbid")
-
-
-class ValueIn(_Strict):
+class ValueIn(StrictSchema):
     """The value of a period as the web form takes it. The whole value is replaced: a field
     left out is emptied."""
 
@@ -74,14 +69,14 @@ class ValueIn(_Strict):
     comment: str = ""
 
 
-class TargetIn(_Strict):
+class TargetIn(StrictSchema):
     """The target of a period; neither a value nor a text removes it."""
 
     value: Number | None = Field(None, description="Numeric indicators.")
     text: str | None = Field(None, description="Qualitative indicators.")
 
 
-class IndicatorChange(_Strict):
+class IndicatorChange(StrictSchema):
     """A change of an indicator's baseline, end target and means of verification: the fields
     given change, the others keep their values (null empties one)."""
 
