@@ -17,7 +17,7 @@ from ninja import Query, Router, Schema
 from bomca.accounts import access
 from bomca.api.concurrency import etag
 from bomca.api.pagination import Page, PageQuery, page_of
-from bomca.api.responses import json_response
+from bomca.api.responses import json_response, step_rows
 from bomca.core.errors import ApplicationError
 from bomca.core.money import totals_by_currency
 from bomca.core.numbers import cents
@@ -338,17 +338,5 @@ def _people(request: HttpRequest, reached: PeopleReached, *, country: int) -> di
 
 
 def _steps(request: HttpRequest, project: GrantProject) -> list[dict[str, Any]]:
-    # Who moved a project is staff information: donors do not see it (as on the page).
     sees_who = access.may_view_history(request.user)
-    return [
-        {
-            "from_status": step.from_status,
-            "to_status": step.to_status,
-            "date": step.date,
-            "note": step.note,
-            "by": (step.changed_by.get_full_name() or step.changed_by.get_username())
-            if sees_who and step.changed_by
-            else None,
-        }
-        for step in project.status_changes.all()
-    ]
+    return step_rows(project.status_changes.all(), sees_who=sees_who, by="changed_by")

@@ -17,9 +17,10 @@ from ninja import Query, Router, Schema
 from bomca.accounts import access
 from bomca.api.concurrency import etag
 from bomca.api.pagination import Page, PageQuery, page_of
-from bomca.api.responses import json_response
+from bomca.api.responses import json_response, step_rows
 from bomca.core.errors import ApplicationError
 from bomca.core.money import Totals
+from bomca.core.numbers import cents
 from bomca.procurement.forms import NeedFilterForm
 from bomca.procurement.models import Delivery, HandOverLine, ProcurementNeed
 from bomca.procurement.selectors import (
@@ -37,7 +38,6 @@ from bomca.reference.selectors import programme_for_request
 #: one path would hide each other's methods).
 router = Router(tags=["procurement"])
 
-CENT = Decimal("0.01")
 
 #: Columns a list row gives as they are stored.
 PLAIN_FIELDS = (
@@ -199,7 +199,7 @@ def _row(row: dict[str, Any], values: NeedValues | None) -> dict[str, Any]:
 
 def _cents(totals: Totals) -> Totals:
     """Sums to the cent on every database (SQLite's sums drop the trailing zeros)."""
-    return {code: amount.quantize(CENT) for code, amount in totals.items()}
+    return {code: cents(amount) for code, amount in totals.items()}
 
 
 @router.get("", response=Page[NeedOut], summary="Procurement needs")
@@ -289,20 +289,8 @@ def _lots(items: list[Any]) -> list[dict[str, Any]]:
 
 
 def _steps(request: HttpRequest, need: ProcurementNeed) -> list[dict[str, Any]]:
-    # Who made a step is staff information, as on the need's page.
     sees_who = access.may_view_history(request.user)
-    return [
-        {
-            "from_status": step.from_status,
-            "to_status": step.to_status,
-            "date": step.date,
-            "note": step.note,
-            "by": (step.by.get_full_name() or step.by.get_username())
-            if sees_who and step.by
-            else None,
-        }
-        for step in need_timeline(need)
-    ]
+    return step_rows(need_timeline(need), sees_who=sees_who, by="by")
 
 
 def _deliveries(need: ProcurementNeed) -> list[dict[str, Any]]:
