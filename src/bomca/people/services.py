@@ -15,6 +15,7 @@ from bomca.activities.models import Activity
 from bomca.core.history import bulk_create_audited, bulk_insert_audited, bulk_update_audited
 from bomca.core.models import Source
 from bomca.core.names import name_key
+from bomca.core.records import record_maker
 from bomca.people.models import (
     Attendance,
     AttendanceRole,
@@ -200,23 +201,26 @@ def attendance_list_save(
                 % {"row": index, "days": duration}
             )
     known = _participants_by_key([person for person, _attendance in rows])
+    new_participant, new_attendance = record_maker(Participant), record_maker(Attendance)
     created: list[Participant] = []
     updated: dict[int, tuple[Participant, set[str]]] = {}
     people: list[Participant] = []
     for person, _attendance in rows:
         participant = _match(known.get(person.key[:2], []), person)
         if participant is None:
-            # Ids, not instances: at 100,000 rows the related-object setters cost more
-            # than the database's own work.
-            participant = Participant(
-                full_name=" ".join(person.full_name.split()),
-                name_key=person.key[0],
-                country_id=person.country.pk,
-                organisation_id=person.organisation.pk if person.organisation else None,
-                organisation_name="" if person.organisation else person.organisation_name,
-                source=source,
-                source_note=source_note,
-                **{name: getattr(person, name) or _blank(name) for name in _PERSON_FIELDS},
+            # Ids, not instances, and no Model.__init__: at 100,000 rows they cost more than
+            # the database's own work.
+            participant = new_participant(
+                {
+                    "full_name": " ".join(person.full_name.split()),
+                    "name_key": person.key[0],
+                    "country_id": person.country.pk,
+                    "organisation_id": person.organisation.pk if person.organisation else None,
+                    "organisation_name": "" if person.organisation else person.organisation_name,
+                    "source": source,
+                    "source_note": source_note,
+                    **{name: getattr(person, name) or _blank(name) for name in _PERSON_FIELDS},
+                }
             )
             created.append(participant)
             known.setdefault(person.key[:2], []).append(participant)
@@ -240,12 +244,14 @@ def attendance_list_save(
         record = existing.get(participant.pk)
         if record is None:
             new_attendances.append(
-                Attendance(
-                    participant_id=participant.pk,
-                    activity_id=activity.pk,
-                    source=source,
-                    source_note=source_note,
-                    **{name: getattr(attendance, name) for name in _ATTENDANCE_FIELDS},
+                new_attendance(
+                    {
+                        "participant_id": participant.pk,
+                        "activity_id": activity.pk,
+                        "source": source,
+                        "source_note": source_note,
+                        **{name: getattr(attendance, name) for name in _ATTENDANCE_FIELDS},
+                    }
                 )
             )
             continue
