@@ -686,6 +686,49 @@ def _iati_validate(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
+def cmd_generate(args: argparse.Namespace) -> int:
+    """Add a deterministic synthetic portfolio (programmes SYN01...) beside the reference data."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.table import Table
+
+    from bomca.generate import STAGES, portfolio_generate
+
+    with Progress(
+        TextColumn("{task.description:<34}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        transient=True,
+        disable=not sys.stderr.isatty(),
+        console=Console(stderr=True),
+    ) as progress:
+        tasks = {
+            stage: progress.add_task(label, total=args.programmes)
+            for stage, label in STAGES.items()
+        }
+        summary = portfolio_generate(
+            programmes=args.programmes,
+            years=args.years,
+            seed=args.seed,
+            resume=args.resume,
+            progress=lambda stage: progress.advance(tasks[stage]),
+        )
+    table = Table(title="Rows written (each with its history row)", title_justify="left")
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for label, count in summary.rows.items():
+        if count:
+            table.add_row(label, f"{count:,}")
+    table.add_row("total", f"{sum(summary.rows.values()):,}", style="bold")
+    Console().print(table)
+    skipped = f" ({len(summary.skipped)} already there)" if summary.skipped else ""
+    print(
+        f"Generated {len(summary.programmes)} programme(s){skipped} over {args.years} year(s) "
+        f"with seed {args.seed} in {summary.seconds:.1f} s."
+    )
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     """Write a backup (database, uploaded files, checksums) to one ZIP file."""
     from bomca.backup import backup_create
@@ -798,6 +841,26 @@ def _procurement_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _generate_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--programmes", type=int, default=50, help="how many programmes (%(default)s)"
+    )
+    parser.add_argument(
+        "--years",
+        type=int,
+        default=10,
+        help="years of each, ending with the reference data's last year (%(default)s)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=1, help="the same seed gives the same rows (%(default)s)"
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue an interrupted run: keep the programmes it wrote (same seed and years)",
+    )
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init": cmd_init,
     "demo": cmd_demo,
@@ -809,6 +872,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "procurement": cmd_procurement,
     "grants": cmd_grants,
     "iati": cmd_iati,
+    "generate": cmd_generate,
     "backup": cmd_backup,
     "restore": cmd_restore,
     "manage": cmd_manage,
@@ -932,6 +996,8 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument(
                 "-o", "--output", type=Path, help="export: the file to write (BOMCA10-iati.xml)"
             )
+        elif name == "generate":
+            _generate_options(command)
         elif name == "backup":
             command.add_argument(
                 "-o", "--output", type=Path, required=True, help="the ZIP file to write"
