@@ -9,7 +9,7 @@ import factory
 
 from bomca.accounts.models import User
 from bomca.activities.models import Activity, ActivityType, Format, Scope, Status
-from bomca.people.models import ParticipantCount
+from bomca.people.models import Attendance, Participant, ParticipantCount, PersonSex, Trainer
 from bomca.reference.models import Component, Country, Organisation, OrganisationKind, Programme
 
 #: The password of every UserFactory user.
@@ -111,6 +111,44 @@ class ParticipantCountFactory(factory.django.DjangoModelFactory):
     country = factory.LazyAttribute(lambda row: row.activity.programme.countries.first())
     female = 3
     male = 7
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    """A named synthetic person (of a new synthetic country unless given one)."""
+
+    class Meta:
+        model = Participant
+
+    full_name = factory.Sequence(lambda n: f"Synthetic Person {n}")
+    sex = factory.Iterator([PersonSex.FEMALE, PersonSex.MALE])
+    country = factory.SubFactory(CountryFactory)
+    position = "Synthetic officer"
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    """A participant who attended every day, completed, and was tested and asked."""
+
+    class Meta:
+        model = Attendance
+
+    participant = factory.SubFactory(ParticipantFactory)
+    activity = factory.SubFactory(ActivityFactory)
+    days_attended = 3
+    completed = True
+    pre_test = Decimal("50.00")
+    post_test = Decimal("80.00")
+    satisfaction = 4
+
+
+class TrainerFactory(factory.django.DjangoModelFactory):
+    """A participant in the pool of national trainers of their own country."""
+
+    class Meta:
+        model = Trainer
+
+    participant = factory.SubFactory(ParticipantFactory)
+    home_country = factory.SelfAttribute("participant.country")
+    topics = "Synthetic topics"
 
 
 class PersonaFactory(UserFactory):

@@ -55,7 +55,10 @@ def record_change_list(*, filters: AuditFilters, limit: int = 100) -> list[Histo
     entries: list[HistoryEntry] = []
     for model in audited_models():
         history: Any = model.history  # type: ignore[attr-defined]
-        records = history.select_related("history_user").order_by("-history_date")
+        # Every linked record read with the rows: a diff names old and new values without a
+        # query of its own for each change.
+        links = [field.name for field in history.model._meta.concrete_fields if field.many_to_one]
+        records = history.select_related(*links).order_by("-history_date")
         if filters.text:
             records = records.filter(
                 Q(history_user__username__icontains=filters.text)

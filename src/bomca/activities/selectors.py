@@ -336,9 +336,18 @@ def activity_history(*, activity: Activity, with_counts: bool = True) -> list[Hi
     ``with_counts=False`` leaves out the numbers of the participant-count changes (who changed
     them and when stays): for users who see counts of people rounded.
     """
-    own = activity.history.select_related("history_user")
+    # The linked records read with the rows: a diff names an old and a new country without a
+    # query of its own for each change.
+    own = activity.history.select_related(
+        "history_user",
+        "programme",
+        "component",
+        "host_country",
+        "abroad_country",
+        "trainer_country",
+    )
     counts = ParticipantCount.history.filter(activity_id=activity.pk).select_related(
-        "history_user", "country"
+        "history_user", "country", "organisation"
     )
     entries = history_entries(own, subject=lambda record: str(_("Activity")))
     entries += history_entries(

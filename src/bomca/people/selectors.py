@@ -151,27 +151,28 @@ def training_results_of_period(*, programme: Programme, period: Period) -> Train
 def duplicate_groups(participants: QuerySet[Participant]) -> list[list[Any]]:
     """Groups of records that are likely one person: the same name key, country and
     organisation (or organisation as written), with years of birth that do not contradict."""
+    fields = ("name_key", "country_id", "organisation_id", "organisation_name")
     keys = (
         participants.exclude(name_key="")  # erased people are nobody's duplicate
-        .values("name_key", "country_id", "organisation_id", "organisation_name")
+        .values(*fields)
         .annotate(n=Count("id"))
         .filter(n__gt=1)
         .order_by("name_key")
     )
+    # Every record of every group in one query (not one per group), grouped here by their key.
+    records = (
+        participants.filter(name_key__in=keys.values("name_key"))
+        .select_related("country", "organisation")
+        .annotate(activities=Count("attendances"))
+        .order_by("pk")
+    )
+    by_key: dict[tuple[Any, ...], list[Any]] = {}
+    for record in records:
+        by_key.setdefault(tuple(getattr(record, name) for name in fields), []).append(record)
     groups: list[list[Any]] = []
     for key in keys:
-        records = list(
-            participants.filter(
-                name_key=key["name_key"],
-                country_id=key["country_id"],
-                organisation_id=key["organisation_id"],
-                organisation_name=key["organisation_name"],
-            )
-            .select_related("country", "organisation")
-            .annotate(activities=Count("attendances"))
-            .order_by("pk")
-        )
-        years = {record.year_of_birth for record in records if record.year_of_birth}
-        if len(years) <= 1:
-            groups.append(records)
+        group = by_key.get(tuple(key[name] for name in fields), [])
+        years = {record.year_of_birth for record in group if record.year_of_birth}
+        if len(group) > 1 and len(years) <= 1:
+            groups.append(group)
     return groups
