@@ -14,14 +14,17 @@ from simple_history.models import HistoricalChanges, registered_models
 from bomca.accounts.models import AuditEvent, User
 from bomca.activities.models import Activity
 from bomca.api.models import ApiCallCount
+from bomca.core.models import DataVersion
 from bomca.core.history import VIA_SYSTEM, VIA_WEB
 from bomca.people.models import ParticipantCount
 from bomca.reference.models import Country, Organisation, Programme
 from tests.activities.post_data import activity_fields, count_row, count_rows, resubmission
+from tests.factories import OrganisationFactory
 from tests.pages import Element, page
 
 #: Append-only by design: it is the security log, not a record that changes.
-NOT_AUDITED = {AuditEvent, ApiCallCount}  # the log itself; the rate limit's counters
+#: The log itself, the rate limit's counters and the data version: bookkeeping, not records.
+NOT_AUDITED = {AuditEvent, ApiCallCount, DataVersion}
 #: Django's own permission relations of the user; roles and scopes decide access here.
 UNAUDITED_M2M = {(User, "groups"), (User, "user_permissions")}
 
@@ -225,6 +228,57 @@ def test_the_history_page_names_the_system_for_the_loaded_dataset(
 
     assert {row.find_all("td")[1].text for row in rows} == {"system system"}
     assert rows[-1].find_all("td")[2].text == "Activity: created"
+
+
+def _changes_shown(row: Element) -> list[tuple[str, str, str]]:
+    changes = row.find_all("td")[3]
+    return [
+        (
+            item.find_all("strong")[0].text,
+            item.find_all("del")[0].text,
+            item.find_all("ins")[0].text,
+        )
+        for item in changes.find_all("li")
+    ]
+
+
+def test_the_history_page_names_the_organisations_of_a_many_to_many_change(
+    alice_client: Client, bomca10: Programme
+):
+    activity = Activity.objects.get(code=SEED)
+    old = sorted(str(organisation) for organisation in activity.beneficiary_organisations.all())
+    kept, added = (
+        OrganisationFactory(name_en="Synthetic Kept"),
+        OrganisationFactory(name_en="Synthetic Added"),
+    )
+    activity.beneficiary_organisations.set([kept])
+    activity.beneficiary_organisations.add(added)
+
+    # set() removes, then adds: a history row each.
+    newest, added_kept, removed = _history_rows(alice_client, SEED)[:3]
+
+    field = "beneficiary organisations"
+    assert _changes_shown(removed) == [(field, ", ".join(old), "—")]
+    assert _changes_shown(added_kept) == [(field, "—", "Synthetic Kept")]
+    assert _changes_shown(newest) == [(field, "Synthetic Kept", "Synthetic Added, Synthetic Kept")]
+
+
+def test_the_history_page_names_an_organisation_deleted_since_by_its_key(
+    alice_client: Client, bomca10: Programme
+):
+    activity = Activity.objects.get(code=SEED)
+    activity.co_organisers.set([])
+    gone = OrganisationFactory()
+    activity.co_organisers.add(gone)
+    activity.co_organisers.remove(gone)
+    key = gone.pk
+    gone.delete()
+
+    newest, before = _history_rows(alice_client, SEED)[:2]
+
+    deleted = f"Deleted organisation (pk={key})"
+    assert _changes_shown(before) == [("co-organisers", "—", deleted)]
+    assert _changes_shown(newest) == [("co-organisers", deleted, "—")]
 
 
 # Nothing edits or deletes history

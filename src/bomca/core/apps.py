@@ -27,6 +27,12 @@ class CoreConfig(AppConfig):
         CharField.register_lookup(Lower)
         TextField.register_lookup(Lower)
         connection_created.connect(_sqlite_unicode_functions, dispatch_uid="bomca-sqlite-lower")
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from bomca.core.versions import record_changed
+
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(record_changed, dispatch_uid=f"bomca-data-version-{id(signal)}")
 
         from simple_history.signals import pre_create_historical_record
 

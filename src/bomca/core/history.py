@@ -8,19 +8,23 @@ changed by the product: no view, form or admin page edits or deletes them.
 from __future__ import annotations
 
 import operator
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models, transaction
+from django.forms.models import model_to_dict
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+from simple_history.models import DeletedObject, HistoricalRecords
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from bomca.core.http import client_ip
+from bomca.core.versions import DATA_APPS, data_changed
 
 #: ``history_via`` when no web request is behind a change (command line, data load, shell).
 VIA_SYSTEM = "system"
@@ -72,26 +76,41 @@ class HistoryEntry:
 def history_entries(
     records: Iterable[Any], *, subject: Callable[[Any], str], with_changes: bool = True
 ) -> list[HistoryEntry]:
-    """History rows (of one or several records) as entries, oldest first, each with its diff."""
+    """History rows (of one or several records) as entries, oldest first, each with its diff.
+
+    The diff is simple-history's ``diff_against(before, foreign_keys_are_objs=True)``, worked
+    out here for the whole list at once: the library reads the many-to-many rows of both
+    versions of every change on its own, queries per field and change. Here they take one
+    query per many-to-many field; linked records come with the rows (``select_related``).
+    """
     ordered = sorted(records, key=lambda record: (record.history_date, record.history_id))
     previous: dict[Any, Any] = {}
-    entries = []
+    befores: list[Any] = []
+    diffed: list[Any] = []  # both versions of every change
     for record in ordered:
         # record.pk is the history row's own id; the record's is under the model's pk name.
         key = (record.instance_type, getattr(record, record.instance_type._meta.pk.attname))
         before = previous.get(key)
+        if not (with_changes and record.history_type == "~"):
+            before = None
+        elif before is not None:
+            diffed += [before, record]
+        befores.append(before)
+        previous[key] = record
+    m2m = _m2m_rows(diffed)
+    entries = []
+    for before, record in zip(befores, ordered, strict=True):
         changes: tuple[Change, ...] = ()
-        if with_changes and before is not None and record.history_type == "~":
-            delta = record.diff_against(before, foreign_keys_are_objs=True)
+        if before is not None:
+            opts = record.instance_type._meta
             changes = tuple(
                 Change(
-                    field=str(record.instance_type._meta.get_field(change.field).verbose_name),
-                    old=_display(change.old, record),
-                    new=_display(change.new, record),
+                    field=str(opts.get_field(name).verbose_name),
+                    old=_display(old, record),
+                    new=_display(new, record),
                 )
-                for change in delta.changes
+                for name, old, new in _diff(before, record, m2m)
             )
-        previous[key] = record
         user = record.history_user
         entries.append(
             HistoryEntry(
@@ -105,6 +124,90 @@ def history_entries(
             )
         )
     return entries
+
+
+#: The many-to-many rows of history rows: (field name, history id) -> rows, each as its
+#: values to compare (a tuple) and its linked records to show (a dict by through field).
+_M2MRows = dict[tuple[str, Any], list[tuple[tuple[Any, ...], dict[str, Any]]]]
+
+#: Fields of a historical through model that are not the relation's own (as the library).
+_THROUGH_BOOKKEEPING = {"id", "m2m_history_id", "history"}
+
+
+def _diff(before: Any, record: Any, m2m: _M2MRows) -> list[tuple[str, Any, Any]]:
+    """``record.diff_against(before, foreign_keys_are_objs=True).changes`` as (field, old,
+    new), without a query: the same fields, values and order (by field name)."""
+    m2m_names = {field.name for field in before._history_m2m_fields}
+    names = {field.name for field in before.tracked_fields if field.editable} - m2m_names
+    old_values = model_to_dict(before, fields=names)
+    new_values = model_to_dict(record, fields=names)
+    changes = []
+    for name in names:
+        old, new = old_values[name], new_values[name]
+        if old == new:
+            continue
+        field = record._meta.get_field(name)
+        if isinstance(field, models.ForeignKey):
+            old, new = _linked(before, field, old), _linked(record, field, new)
+        changes.append((name, old, new))
+    for name in m2m_names:
+        old_rows = m2m.get((name, before.history_id), [])
+        new_rows = m2m.get((name, record.history_id), [])
+        if Counter(values for values, _shown in old_rows) != Counter(
+            values for values, _shown in new_rows
+        ):
+            changes.append(
+                (name, [shown for _v, shown in old_rows], [shown for _v, shown in new_rows])
+            )
+    changes.sort(key=operator.itemgetter(0))
+    return changes
+
+
+def _linked(row: Any, field: Any, key: Any) -> Any:
+    """The record a foreign key of a history row names, or the library's stand-in if gone."""
+    try:
+        value = getattr(row, field.name)
+    except ObjectDoesNotExist:
+        value = None
+    return DeletedObject(field.related_model, key) if value is None else value
+
+
+def _m2m_rows(records: Sequence[Any]) -> _M2MRows:
+    """The many-to-many rows of every history row in ``records``: one query per field."""
+    found: _M2MRows = {}
+    by_model: dict[type, list[Any]] = {}
+    for record in records:
+        by_model.setdefault(type(record), []).append(record)
+    for rows in by_model.values():
+        ids = sorted({record.history_id for record in rows})
+        owner = rows[0].instance_type._meta.model_name
+        for m2m_field in rows[0]._history_m2m_fields:
+            through = getattr(rows[0], m2m_field.name).model
+            fields = [
+                field
+                for field in through._meta.fields
+                if field.editable and field.name not in _THROUGH_BOOKKEEPING
+            ]
+            # Only the linked records a page shows are read: the owner is the record itself.
+            shown = [field for field in fields if field.name != owner]
+            links = [field.name for field in shown if isinstance(field, models.ForeignKey)]
+            for start in range(0, len(ids), _IDS_PER_QUERY):
+                chunk = ids[start : start + _IDS_PER_QUERY]
+                query = through._default_manager.filter(history_id__in=chunk)
+                for row in query.select_related(*links):
+                    values = tuple(getattr(row, field.attname) for field in fields)
+                    names = {
+                        field.name: _linked(row, field, getattr(row, field.attname))
+                        if isinstance(field, models.ForeignKey)
+                        else getattr(row, field.attname)
+                        for field in shown
+                    }
+                    found.setdefault((m2m_field.name, row.history_id), []).append((values, names))
+    return found
+
+
+#: History ids per query: well under the bound parameters any database takes.
+_IDS_PER_QUERY = 900
 
 
 def _display(value: Any, record: Any) -> str:
@@ -134,6 +237,7 @@ def stamp_historical_record(sender: Any, history_instance: Any, **kwargs: Any) -
 
 def bulk_create_audited(model: type[M], records: Sequence[M]) -> list[M]:
     """``bulk_create`` that also writes each record's history row, as ``save()`` would."""
+    _bulk_changed(model)
     return list(
         bulk_create_with_history(
             records, model, batch_size=500, custom_historical_attrs=_request_stamp()
@@ -154,6 +258,7 @@ def bulk_insert_audited(model: type[M], records: Sequence[M], *, batch: int = 50
     if not records:
         return
     assert transaction.get_connection().in_atomic_block, "bulk_insert_audited needs a transaction"
+    _bulk_changed(model)
     connection = transaction.get_connection()
     opts = model._meta
     table, pk = opts.db_table, opts.pk
@@ -279,6 +384,7 @@ def _insert_many(
 def bulk_update_audited(model: type[M], records: Sequence[M], fields: Sequence[str]) -> None:
     """``bulk_update`` of ``fields`` that also writes each record's history row."""
     if records:
+        _bulk_changed(model)
         bulk_update_with_history(
             list(records),
             model,
@@ -286,6 +392,12 @@ def bulk_update_audited(model: type[M], records: Sequence[M], fields: Sequence[s
             batch_size=500,
             custom_historical_attrs=_request_stamp(),
         )
+
+
+def _bulk_changed(model: type[models.Model]) -> None:
+    """Bulk writes send no signals: raise the data version for them (see core.versions)."""
+    if model._meta.app_label in DATA_APPS:
+        data_changed()
 
 
 def save_without_history(instance: models.Model, *, update_fields: Sequence[str]) -> None:

@@ -52,3 +52,16 @@ class VersionedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class DataVersion(models.Model):
+    """One number raised after every committed change of the programme's records: what cached
+    figures are keyed by, so that a change anywhere, in any server process, retires them."""
+
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("data version")
+
+    def __str__(self) -> str:
+        return str(self.version)

@@ -22,7 +22,7 @@ from bomca.reference.selectors import programme_for_request
 from bomca.reporting.models import NewsletterIssue
 from bomca.reporting.newsletter import FORMATS, LANGUAGES
 from bomca.reporting.newsletter_views import newsletter_file_response
-from bomca.reporting.selectors import key_figures, newsletter_issue_list
+from bomca.reporting.selectors import key_figures_cached, newsletter_issue_list
 from bomca.results.api import (
     IndicatorOut,
     PeriodOut,
@@ -89,7 +89,7 @@ def figures_endpoint(request: HttpRequest, query: Query[PeriodQuery]) -> HttpRes
         raise PermissionDenied
     programme = programme_for_request(request)
     period = requested_period(programme, query.period)
-    figures = key_figures(programme=programme, period=period).as_dict()
+    figures = key_figures_cached(programme=programme, period=period).as_dict()
     figures["indicators"] = shown_indicator_rows(
         request.user, logframe(programme=programme, period=period)
     )

@@ -43,7 +43,7 @@ from bomca.reporting.pillar_charts import (
     pillar_country_codes,
     procurement_summary,
 )
-from bomca.reporting.selectors import KeyFigures, key_figures
+from bomca.reporting.selectors import KeyFigures, key_figures_cached
 
 LANGUAGES = ("en", "ru")
 FORMATS = ("pdf", "html")
@@ -140,7 +140,7 @@ def newsletter_context(
     draft; for the published issue (and the command line) ``published``.
     """
     programme = issue.programme
-    figures = figures or key_figures(programme=programme, period=issue.period)
+    figures = figures or key_figures_cached(programme=programme, period=issue.period)
     charts = {chart.name: chart for chart in period_charts(figures, count=count)}
     people = count(figures.participants.total, None)
     women = count(figures.participants.by_sex.get("female", 0), None)

@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from bomca.activities.selectors import (
@@ -21,6 +23,7 @@ from bomca.core.periods import (
     next_quarter,
     parse_period,
 )
+from bomca.core.versions import data_version
 from bomca.grants.models import CallForProposals
 from bomca.grants.selectors import grants_figures
 from bomca.people.selectors import (
@@ -142,6 +145,24 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+#: How long computed figures are kept at most; a change of any record retires them at once.
+FIGURES_CACHE_SECONDS = 3600
+
+
+def key_figures_cached(*, programme: Programme, period: Period) -> KeyFigures:
+    """``key_figures``, kept in the cache under the data version (one query to read it): the
+    dashboard, its charts, the API and the newsletter ask for the same period's figures many
+    times between two changes of the records, and each change retires every kept figure."""
+    if not settings.BOMCA_FIGURES_CACHE:
+        return key_figures(programme=programme, period=period)
+    key = f"key-figures:{programme.pk}:{period.start}:{period.end}:{data_version()}"
+    figures: KeyFigures | None = cache.get(key)
+    if figures is None:
+        figures = key_figures(programme=programme, period=period)
+        cache.set(key, figures, timeout=FIGURES_CACHE_SECONDS)
+    return figures
 
 
 def key_figures(*, programme: Programme, period: Period) -> KeyFigures:

@@ -36,7 +36,7 @@ from bomca.reporting.pillar_charts import (
     pillar_country_codes,
     procurement_summary,
 )
-from bomca.reporting.selectors import KeyFigures, key_figures
+from bomca.reporting.selectors import KeyFigures, key_figures_cached
 
 
 def home_view(request: HttpRequest) -> HttpResponse:
@@ -46,7 +46,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
 def programme_overview_view(request: HtmxHttpRequest) -> HttpResponse:
     programme = programme_for_request(request)
     period, period_error = chosen_period(request, programme)
-    figures = key_figures(programme=programme, period=period)
+    figures = key_figures_cached(programme=programme, period=period)
     context = {
         "programme": programme,
         "period": period,
@@ -142,7 +142,7 @@ def dashboard_view(request: HtmxHttpRequest) -> HttpResponse:
         raise PermissionDenied
     programme = programme_for_request(request)
     period, period_error = chosen_period(request, programme)
-    figures = key_figures(programme=programme, period=period)
+    figures = key_figures_cached(programme=programme, period=period)
     charts = _dashboard_charts(request, figures)
     drawn = [chart for chart in charts if not chart.is_empty]
     language = translation.get_language() or "en"
@@ -272,7 +272,7 @@ def chart_download_view(request: HttpRequest, name: str, file_format: str) -> Ht
     period, period_error = chosen_period(request, programme)
     if period_error:
         raise Http404(period_error)
-    figures = key_figures(programme=programme, period=period)
+    figures = key_figures_cached(programme=programme, period=period)
     chart = next((item for item in _dashboard_charts(request, figures) if item.name == name), None)
     if chart is None:
         raise Http404(_("There is no such chart."))

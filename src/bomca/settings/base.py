@@ -256,3 +256,6 @@ BOMCA_DEFAULT_PROGRAMME = env_str("BOMCA_DEFAULT_PROGRAMME", "BOMCA10")
 # Django's cache (per process with the default cache: with N workers, up to N times this).
 BOMCA_API_RATE_LIMIT = int(env_str("BOMCA_API_RATE_LIMIT", "600"))
 BOMCA_API_RATE_WINDOW = int(env_str("BOMCA_API_RATE_WINDOW", "60"))
+# Key figures of a period are kept in the cache between two changes of the records (each
+# committed change raises the data version that keys them); off, every page computes them.
+BOMCA_FIGURES_CACHE = env_bool("BOMCA_FIGURES_CACHE", default=True)

@@ -19,3 +19,8 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # One rate-limit window of a day: a window that ends between two calls of a test would make
 # the second one open a window (a few more queries), and query-count tests would flicker.
 BOMCA_API_RATE_WINDOW = 86400
+
+# A test's writes never commit (its transaction is rolled back), so the data version that
+# retires cached figures is never raised in it: tests compute figures afresh, and the cache's
+# own tests turn it on and run the commit callbacks (tests/reporting/test_figures_cache.py).
+BOMCA_FIGURES_CACHE = False
