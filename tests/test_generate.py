@@ -375,3 +375,44 @@ def test_a_manager_sees_the_dashboard_of_a_generated_programme(portfolio, person
     assert response.context["figures"].activities.total > 30
     assert response.context["charts"]
     assert "<title>SYN01 · Dashboard" in response.content.decode()
+
+
+def test_a_generated_activity_need_and_project_show_with_their_history(portfolio, personas, client):
+    client.force_login(personas["pm"])
+    activity = Activity.objects.filter(programme=portfolio, attendances__isnull=False).first()
+    need = ProcurementNeed.objects.filter(programme=portfolio, status="handed_over").first()
+    project = GrantProject.objects.filter(
+        application__call__programme__code__startswith="SYN"
+    ).first()
+    assert activity is not None
+    assert need is not None
+    assert project is not None
+
+    pages = [
+        f"/activities/{activity.code}/",
+        f"/activities/{activity.code}/history/",
+        f"/procurement/{need.reference}/",
+        f"/grants/{project.contract_number}/",
+    ]
+
+    for page in pages:
+        assert client.get(page).status_code == 200, page
+    # Its history row, written in bulk, names its organisations as a save would.
+    (created,) = activity.history.all()
+    assert created.history_type == "+"
+    assert sorted(row.organisation_id for row in created.beneficiary_organisations.all()) == sorted(
+        activity.beneficiary_organisations.values_list("pk", flat=True)
+    )
+
+
+def test_a_generated_programme_exports_a_valid_iati_file(portfolio, tmp_path):
+    from bomca.iati.export import iati_export
+    from bomca.iati.validation import validate_file
+
+    out = tmp_path / "portfolio.xml"
+    iati_export(programmes=[portfolio], out=out)
+
+    problems = [problem for problem in validate_file(out) if problem.severity == "error"]
+    assert problems == []
+    text = out.read_text(encoding="utf-8")
+    assert "XI-IATI-ICMPD-SYN01" in text

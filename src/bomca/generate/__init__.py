@@ -33,6 +33,7 @@ from bomca.generate.common import (
     programme_code,
 )
 from bomca.generate.grants import grants_write
+from bomca.generate.iati import iati_write
 from bomca.generate.newsletters import newsletters_write
 from bomca.generate.people import people_write
 from bomca.generate.procurement import procurement_write
@@ -49,6 +50,7 @@ STAGES: dict[str, str] = {
     "grants": "Grants",
     "results": "Results frameworks",
     "newsletters": "Newsletter issues",
+    "iati": "IATI settings, budgets, transactions",
 }
 MAX_PROGRAMMES = 999
 MAX_YEARS = 30
@@ -123,6 +125,8 @@ def _programme_generate(
     _advance(progress, "results")
     newsletters_write(run, plan, planned)
     _advance(progress, "newsletters")
+    iati_write(run, plan)
+    _advance(progress, "iati")
 
 
 def _advance(progress: Callable[[str], None] | None, stage: str) -> None:
