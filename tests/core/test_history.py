@@ -14,8 +14,8 @@ from simple_history.models import HistoricalChanges, registered_models
 from bomca.accounts.models import AuditEvent, User
 from bomca.activities.models import Activity
 from bomca.api.models import ApiCallCount
-from bomca.core.models import DataVersion
 from bomca.core.history import VIA_SYSTEM, VIA_WEB
+from bomca.core.models import DataVersion
 from bomca.people.models import ParticipantCount
 from bomca.reference.models import Country, Organisation, Programme
 from tests.activities.post_data import activity_fields, count_row, count_rows, resubmission

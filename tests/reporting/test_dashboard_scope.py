@@ -52,8 +52,7 @@ def test_a_national_coordinator_sees_only_the_coming_records_of_their_country(cl
 def _tested_column(html):
     table = html.by_id("training-heading").parent.find_all("table")[0]
     return {
-        row.find_all("th")[0].text: row.find_all("td")[0].text
-        for row in table.find_all("tr")[1:]
+        row.find_all("th")[0].text: row.find_all("td")[0].text for row in table.find_all("tr")[1:]
     }
 
 

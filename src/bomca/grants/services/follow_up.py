@@ -209,8 +209,6 @@ def people_reached_record(
         )
     with transaction.atomic():
         list(Report.objects.select_for_update().filter(pk=report.pk).values_list("pk"))
-        record = PeopleReached.objects.filter(report=report).first() or PeopleReached(
-            report=report
-        )
+        record = PeopleReached.objects.filter(report=report).first() or PeopleReached(report=report)
         apply_fields(record, PEOPLE_FIELDS, counts)
         return save_versioned(record, expected_version=expected_version)
