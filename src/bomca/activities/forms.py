@@ -57,7 +57,7 @@ class ActivityFilterForm(forms.Form):
         label=_("Rows per page"),
         required=False,
         coerce=int,
-        empty_value=PAGE_SIZES[0],
+        empty_value=None,
         choices=[(size, str(size)) for size in PAGE_SIZES],
     )
 
