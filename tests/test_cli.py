@@ -205,6 +205,7 @@ def test_docs_prints_every_subcommand(capsys):
         "backup",
         "restore",
         "manage",
+        "generate",
         "docs",
     }
     for name in COMMANDS:
