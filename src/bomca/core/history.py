@@ -164,7 +164,10 @@ def _diff(before: Any, record: Any, m2m: _M2MRows) -> list[tuple[str, Any, Any]]
 
 
 def _linked(row: Any, field: Any, key: Any) -> Any:
-    """The record a foreign key of a history row names, or the library's stand-in if gone."""
+    """The record a foreign key of a history row names, the library's stand-in if gone, or
+    None when the link was empty (shown as a dash, not as a deleted record)."""
+    if key is None:
+        return None
     try:
         value = getattr(row, field.name)
     except ObjectDoesNotExist:
