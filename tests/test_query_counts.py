@@ -398,8 +398,6 @@ class Case:
     more: Callable[[Programme], None]
     roles: tuple[str, ...] = ROLES
     params: dict[str, str] = field(default_factory=dict)
-    #: Where a known N+1 is, while it is not fixed: the test is then expected to fail.
-    known: str = ""
 
     def url(self) -> str:
         return self.path if isinstance(self.path, str) else self.path()
@@ -472,12 +470,7 @@ PAGES = {
 
 def _cases(table: dict[str, Case]) -> list[Any]:
     return [
-        pytest.param(
-            case,
-            role,
-            id=f"{name}-{role}",
-            marks=[pytest.mark.xfail(strict=True, reason=case.known)] if case.known else [],
-        )
+        pytest.param(case, role, id=f"{name}-{role}")
         for name, case in table.items()
         for role in case.roles
     ]
