@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from bomca.accounts.models import User
-from bomca.api.services import token_create
+from bomca.api.models import ApiToken
+from bomca.api.services import TOKEN_PREFIX, token_create, token_hash
 
 
 @pytest.fixture
@@ -28,3 +31,18 @@ def bearer(client: Client) -> Callable[..., Any]:
         return call
 
     return make
+
+
+def token_in_database(user: User, *, read_only: bool) -> str:
+    """The secret of a token made straight in the database: the worst case, whatever the token
+    page allows (a donor's tokens are read-only there)."""
+    secret = f"{TOKEN_PREFIX}synthetic-{user.username}-{read_only}"
+    ApiToken.objects.create(
+        user=user,
+        name="tests",
+        prefix=secret[:12],
+        key_hash=token_hash(secret),
+        read_only=read_only,
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    return secret

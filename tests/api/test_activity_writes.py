@@ -5,19 +5,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test import Client
-from django.utils import timezone
 
 from bomca.accounts.models import User
 from bomca.activities.models import Activity
-from bomca.api.models import ApiToken
-from bomca.api.services import TOKEN_PREFIX, token_hash
 from bomca.people.models import Attendance
+from tests.api.conftest import token_in_database
 
 TJ = "C1-TJ-2023-004"  # national, hosted in Tajikistan, component 1
 KG = "C2-KG-2023-006"  # national, hosted in Kyrgyzstan, component 2
@@ -165,20 +162,6 @@ def test_of_two_changes_from_the_same_etag_exactly_one_is_saved(personas, writer
     assert _state(TJ) == ("The manager's", 1, "TJ", 2)
 
 
-def _secret_of(user: User, *, read_only: bool) -> str:
-    """A token made straight in the database: the worst case, whatever the token page allows."""
-    secret = f"{TOKEN_PREFIX}synthetic-{user.username}-{read_only}"
-    ApiToken.objects.create(
-        user=user,
-        name="tests",
-        prefix=secret[:12],
-        key_hash=token_hash(secret),
-        read_only=read_only,
-        expires_at=timezone.now() + timedelta(days=1),
-    )
-    return secret
-
-
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="two threads need PostgreSQL: SQLite's in-memory test database fails the second "
@@ -186,7 +169,7 @@ def _secret_of(user: User, *, read_only: bool) -> str:
 )
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_changes_from_the_same_etag_exactly_one_is_saved(personas):
-    secret = _secret_of(personas["pm"], read_only=False)
+    secret = token_in_database(personas["pm"], read_only=False)
     tag = f'"activity-{TJ}-v1"'
     barrier = threading.Barrier(2)
     statuses: list[int] = [0, 0]
@@ -238,7 +221,7 @@ def _create_and_change(client: Client, **auth: str) -> tuple[Any, Any]:
 @pytest.mark.parametrize("persona", ["pm", "donor"])
 def test_a_read_only_token_writes_nothing(client, personas, persona):
     before, count = _state(TJ), Activity.objects.count()
-    secret = _secret_of(personas[persona], read_only=True)
+    secret = token_in_database(personas[persona], read_only=True)
 
     created, changed = _create_and_change(client, HTTP_AUTHORIZATION=f"Bearer {secret}")
 
@@ -249,7 +232,7 @@ def test_a_read_only_token_writes_nothing(client, personas, persona):
 
 def test_a_donor_s_read_write_token_writes_nothing(client, personas):
     before, count = _state(TJ), Activity.objects.count()
-    secret = _secret_of(personas["donor"], read_only=False)
+    secret = token_in_database(personas["donor"], read_only=False)
 
     created, changed = _create_and_change(client, HTTP_AUTHORIZATION=f"Bearer {secret}")
 

@@ -20,7 +20,7 @@ from bomca.reference.models import Programme
 from bomca.results.api import IndicatorDetailOut
 from bomca.results.models import Actual, Indicator, IndicatorType, Result, Target
 from bomca.results.services import ActualInput, actual_record, period_freeze
-from tests.api.test_activity_writes import _secret_of
+from tests.api.conftest import token_in_database
 from tests.results.factories import IndicatorFactory
 
 pytestmark = pytest.mark.django_db
@@ -499,7 +499,7 @@ def _write_all(client: Client, **auth: str) -> list[Any]:
 @pytest.mark.parametrize("persona", ["pm", "donor"])
 def test_a_read_only_token_writes_nothing(client, personas, persona):
     before = _state()
-    secret = _secret_of(personas[persona], read_only=True)
+    secret = token_in_database(personas[persona], read_only=True)
 
     responses = _write_all(client, HTTP_AUTHORIZATION=f"Bearer {secret}")
 
@@ -510,7 +510,7 @@ def test_a_read_only_token_writes_nothing(client, personas, persona):
 
 def test_a_donor_s_read_write_token_writes_nothing(client, personas):
     before = _state()
-    secret = _secret_of(personas["donor"], read_only=False)
+    secret = token_in_database(personas["donor"], read_only=False)
 
     responses = _write_all(client, HTTP_AUTHORIZATION=f"Bearer {secret}")
 

@@ -5,7 +5,6 @@ overwrite)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -15,10 +14,9 @@ from django.test import Client
 from django.utils import timezone
 
 from bomca.accounts.models import User
-from bomca.api.models import ApiToken
-from bomca.api.services import TOKEN_PREFIX, token_hash
 from bomca.procurement.api import NeedDetailOut
 from bomca.procurement.models import Delivery, NeedStatus, ProcurementNeed
+from tests.api.conftest import token_in_database
 
 KG = "PR-KG-2023-002"  # evaluated, one lot of 12 thermal imaging binoculars
 TJ = "PR-TJ-2022-001"  # contracted, in Tajikistan
@@ -440,15 +438,7 @@ def _writes(call: Call, reference: str) -> list[int]:
 def _token_call(client: Client, user: User, *, read_only: bool) -> Call:
     """A caller with a token made straight in the database: the worst case, whatever the token
     page allows (a donor's tokens are read-only there)."""
-    secret = f"{TOKEN_PREFIX}synthetic-{user.username}-{read_only}"
-    ApiToken.objects.create(
-        user=user,
-        name="tests",
-        prefix=secret[:12],
-        key_hash=token_hash(secret),
-        read_only=read_only,
-        expires_at=timezone.now() + timedelta(days=1),
-    )
+    secret = token_in_database(user, read_only=read_only)
 
     def call(method: str, path: str, *args: Any, **kwargs: Any) -> Any:
         return getattr(client, method)(path, *args, HTTP_AUTHORIZATION=f"Bearer {secret}", **kwargs)
