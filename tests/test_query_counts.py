@@ -398,6 +398,9 @@ class Case:
     more: Callable[[Programme], None]
     roles: tuple[str, ...] = ROLES
     params: dict[str, str] = field(default_factory=dict)
+    #: Add rows before the first count too, where some role sees none in the reference data
+    #: (an empty page rightly skips the queries of its rows' details).
+    warm: bool = False
 
     def url(self) -> str:
         return self.path if isinstance(self.path, str) else self.path()
@@ -414,6 +417,8 @@ def _count(get: Callable[[], Any]) -> tuple[int, bytes]:
 
 def _same_with_more_rows(get: Callable[[], Any], case: Case, programme: Programme) -> None:
     """Check that ``get`` shows the rows ``case`` adds with the queries it took without them."""
+    if case.warm:
+        case.more(programme)
     get()  # the first request reads the session and the user's scope into caches
     before, shown = _count(get)
     case.more(programme)
@@ -445,7 +450,7 @@ PAGES = {
     "participants": Case("/people/", more_people, ("pm", "tjcoord")),
     "participant export": Case("/people/export.csv", more_people, ("pm", "tjcoord")),
     "duplicates": Case("/people/duplicates/", more_people, ("pm",)),
-    "trainers": Case("/people/trainers/", more_people, ("pm", "tjcoord")),
+    "trainers": Case("/people/trainers/", more_people, ("pm", "tjcoord"), warm=True),
     "procurement": Case("/procurement/", more_needs, ("tjcoord", "donor")),
     "procurement export": Case("/procurement/export/", more_needs, params={"format": "csv"}),
     "need page": Case(f"/procurement/{TAJIK_NEED}/", more_of_a_need),

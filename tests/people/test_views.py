@@ -11,6 +11,7 @@ from django.test import Client
 
 from bomca.accounts.models import User
 from bomca.activities.models import Activity
+from bomca.people import views as people_views
 from bomca.people.models import Attendance, Participant, PersonSex
 from bomca.reference.models import Country, Organisation
 from tests.pages import Element, page, text
@@ -270,11 +271,40 @@ def test_the_trainers_page_shows_who_trained_across_a_border(client, personas):
         "Synthetic trainer UZ-01",
     ]
     assert rows["Synthetic trainer KZ-01"][1] == "Kazakhstan"
-    assert rows["Synthetic trainer KZ-01"][3] == (
+    assert rows["Synthetic trainer KZ-01"][3:] == [
+        "2",
         "C3-TM-2023-009 (across a border: Turkmenistan), "
-        "C1-TJ-2023-011 (across a border: Tajikistan)"
+        "C1-TJ-2023-011 (across a border: Tajikistan)",
+    ]
+    assert rows["Synthetic trainer TM-01"][3:] == ["0", "C1-TM-2023-002, C1-TM-2023-014"]
+
+
+def test_the_trainers_page_is_searched_and_paged(client, personas, monkeypatch):
+    monkeypatch.setattr(people_views, "PAGE_SIZE", 2)
+    manager = as_persona(client, personas, "pm")
+
+    first, second = manager.get("/people/trainers/"), manager.get("/people/trainers/?page=2")
+    found = manager.get("/people/trainers/?q=TM-01")
+    nothing = manager.get("/people/trainers/?q=nobody-has-this-name")
+
+    assert [row[0] for row in rows_of(first)] == [
+        "Synthetic trainer KZ-01",
+        "Synthetic trainer TM-01",
+    ]
+    assert "Page 1 of 2" in text(first)
+    assert [row[0] for row in rows_of(second)] == ["Synthetic trainer UZ-01"]
+    assert [row[0] for row in rows_of(found)] == ["Synthetic trainer TM-01"]
+    assert "No trainer matches this search." in text(nothing)
+
+
+def test_a_trainers_earlier_sessions_are_counted_not_listed(client, personas, monkeypatch):
+    monkeypatch.setattr(people_views, "TRAINER_SESSIONS_SHOWN", 1)
+
+    response = as_persona(client, personas, "pm").get("/people/trainers/?q=KZ-01")
+
+    assert rows_of(response)[0][4] == (
+        "1 earlier activity, then C1-TJ-2023-011 (across a border: Tajikistan)"
     )
-    assert rows["Synthetic trainer TM-01"][3] == "C1-TM-2023-002, C1-TM-2023-014"
 
 
 @pytest.mark.parametrize("persona", COUNTS_ONLY)

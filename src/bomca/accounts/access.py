@@ -34,7 +34,7 @@ from django.db.models import Model, Q, QuerySet
 
 from bomca.accounts.models import Role, User
 from bomca.activities.models import Activity, Scope
-from bomca.people.models import Participant
+from bomca.people.models import Attendance, Participant, Trainer
 from bomca.reference.models import Component, Country, Programme
 from bomca.reporting.models import IssueStatus, NewsletterIssue
 
@@ -230,13 +230,32 @@ def participants_visible_to(
 ) -> QuerySet[Participant]:
     """Named people: managers, administrators and M&E officers see all; national coordinators
     those of their countries; every other role none (they see counts only)."""
+    return _in_reach_of(user, participants, country="country_id__in")
+
+
+_WithParticipant = TypeVar("_WithParticipant", Trainer, Attendance)
+
+
+def with_participant_visible_to(
+    user: AnyUser, records: QuerySet[_WithParticipant]
+) -> QuerySet[_WithParticipant]:
+    """Trainers or attendances whose participant the user may see: the rule of
+    ``participants_visible_to`` put on the records' own join (``participant__in`` a subquery
+    over every participant made SQLite read all of them first, 150 ms at 450,000 people)."""
+    return _in_reach_of(user, records, country="participant__country_id__in")
+
+
+_People = TypeVar("_People", Participant, Trainer, Attendance)
+
+
+def _in_reach_of(user: AnyUser, records: QuerySet[_People], *, country: str) -> QuerySet[_People]:
     role = role_of(user)
     if role in _EXACT_COUNTS:
-        return participants
+        return records
     if role == Role.NATIONAL_COORDINATOR:
         assert isinstance(user, User)
-        return participants.filter(country_id__in=_country_ids(user))
-    return participants.none()
+        return records.filter(**{country: _country_ids(user)})
+    return records.none()
 
 
 def may_see_participant(user: AnyUser, participant: Participant) -> bool:

@@ -137,14 +137,14 @@ def activity_detail_view(request: HttpRequest, code: str) -> HttpResponse:
 
 def _attendance_context(user: access.AnyUser, activity: Activity) -> dict[str, object]:
     """The named attendance the user may see, how many are hidden, and the training results."""
-    from bomca.people.models import Attendance, Participant
+    from bomca.people.models import Attendance
     from bomca.people.selectors import training_results
 
     attendances = Attendance.objects.filter(activity=activity)
     total = attendances.count()
-    visible = attendances.filter(
-        participant__in=access.participants_visible_to(user, Participant.objects.all())
-    ).select_related("participant__country", "participant__organisation")
+    visible = access.with_participant_visible_to(user, attendances).select_related(
+        "participant__country", "participant__organisation"
+    )
     shown = list(visible.order_by("role", "participant__full_name")) if total else []
     return {
         "attendance": shown,

@@ -191,9 +191,9 @@ def attendance_endpoint(request: HttpRequest, code: str, paging: Query[PageQuery
         raise Http404
     attendances = Attendance.objects.filter(activity_id=activity_id)
     total = attendances.count()
-    visible = attendances.filter(
-        participant__in=access.participants_visible_to(request.user, Participant.objects.all())
-    ).order_by("role", "participant__full_name", "pk")
+    visible = access.with_participant_visible_to(request.user, attendances).order_by(
+        "role", "participant__full_name", "pk"
+    )
     envelope, rows = page_of(request, visible, paging, fields=ATTENDANCE_FIELDS)
     return json_response(
         {

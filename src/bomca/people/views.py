@@ -28,6 +28,8 @@ from bomca.people.selectors import duplicate_groups
 from bomca.people.services import merge_plan, participants_merge
 
 PAGE_SIZE = 50
+#: A trainer's latest sessions listed on the trainers' page; the others are counted.
+TRAINER_SESSIONS_SHOWN = 12
 
 
 def participant_list_view(request: HttpRequest) -> HttpResponse:
@@ -153,24 +155,52 @@ def duplicates_view(request: HttpRequest) -> HttpResponse:
 
 
 def trainer_list_view(request: HttpRequest) -> HttpResponse:
-    """The national trainers' pool, and whom each trained across borders."""
-    visible = access.participants_visible_to(request.user, Participant.objects.all())
-    trainers = Trainer.objects.select_related("participant", "home_country").filter(
-        participant__in=visible
+    """The national trainers' pool, and whom each trained across borders, a page at a time.
+
+    Paged before anything is counted: a portfolio's pool has thousands of trainers and tens of
+    thousands of sessions they delivered, and the page needs those of its own rows only."""
+    trainers = access.with_participant_visible_to(
+        request.user, Trainer.objects.select_related("participant", "home_country")
     )
+    text = request.GET.get("q", "").strip()
+    if text:
+        trainers = trainers.filter(
+            Q(participant__full_name__icontains=text) | Q(topics__icontains=text)
+        )
+    page = Paginator(
+        trainers.order_by("home_country__name_en", "participant__full_name", "pk"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     delivered = (
         Attendance.objects.filter(
-            participant__trainer__in=trainers,
+            participant__in=[trainer.participant_id for trainer in page.object_list],
             role__in=[AttendanceRole.TRAINER, AttendanceRole.SPEAKER],
         )
         .values("participant_id", "activity__host_country__name_en", "activity__code")
-        .order_by("activity__start_date")
+        .order_by("activity__start_date", "activity__code")
     )
     by_trainer: dict[int, list[Any]] = {}
     for row in delivered:
         by_trainer.setdefault(row["participant_id"], []).append(row)
+    rows = []
+    for trainer in page.object_list:
+        sessions = by_trainer.get(trainer.participant_id, [])
+        rows.append(
+            {
+                "trainer": trainer,
+                "shown": sessions[-TRAINER_SESSIONS_SHOWN:],
+                "more": max(0, len(sessions) - TRAINER_SESSIONS_SHOWN),
+                "abroad": sum(
+                    1
+                    for row in sessions
+                    if row["activity__host_country__name_en"]
+                    and row["activity__host_country__name_en"] != trainer.home_country.name_en
+                ),
+            }
+        )
     context = {
-        "trainers": [(trainer, by_trainer.get(trainer.participant_id, [])) for trainer in trainers],
+        "page": page,
+        "rows": rows,
+        "text": text,
         "may_see": access.may_see_personal_data(request.user),
     }
     return render(request, "people/trainers.html", context)
