@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from bomca.accounts.models import AuditEventKind
@@ -40,3 +41,7 @@ class TwoFactorCodeForm(forms.Form):
         ),
         help_text=_("Six digits; a new code appears every 30 seconds."),
     )
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)

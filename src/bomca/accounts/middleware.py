@@ -1,4 +1,5 @@
-"""Two-factor sign-in: a session is not fully signed in until the authenticator code is given."""
+"""Two-factor sign-in (a session is not fully signed in until the authenticator code is given),
+and the interface language a signed-in user chose."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import translation
 
 from bomca.accounts import access
 from bomca.accounts.models import Role, User
@@ -37,6 +39,7 @@ class TwoFactorMiddleware:
                 reverse("accounts:two_factor_setup"),
                 reverse("accounts:logout"),
                 reverse("accounts:login"),
+                reverse("accounts:language"),
             }
             if request.path not in exempt:
                 if user.has_two_factor:
@@ -50,3 +53,43 @@ class TwoFactorMiddleware:
         return HttpResponseRedirect(
             f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}"
         )
+
+
+def language_cookie_set(response: HttpResponse, language: str) -> None:
+    """Django's language cookie, read by ``LocaleMiddleware`` when nobody is signed in."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
+class UserLanguageMiddleware:
+    """Speak the language a signed-in user chose, in any browser they sign in from.
+
+    ``LocaleMiddleware`` (before this) picks the language from the cookie or the browser; the
+    user's saved choice wins over both. The cookie is brought in line, so the pages after
+    logging out stay in the same language.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.languages = dict(settings.LANGUAGES)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        chosen = None
+        if isinstance(user, User) and user.is_authenticated and user.language in self.languages:
+            chosen = user.language
+            translation.activate(chosen)
+            request.LANGUAGE_CODE = chosen
+        response = self.get_response(request)
+        cookie = settings.LANGUAGE_COOKIE_NAME
+        if chosen and request.COOKIES.get(cookie) != chosen and cookie not in response.cookies:
+            language_cookie_set(response, chosen)
+        return response

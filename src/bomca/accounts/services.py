@@ -11,9 +11,11 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bomca.accounts import totp
 from bomca.accounts.models import AuditEvent, AuditEventKind, Role, User
+from bomca.core.errors import ApplicationError
 from bomca.core.history import save_without_history
 from bomca.core.http import client_ip
 
@@ -63,6 +65,15 @@ def audit_event_record(
     # The application log gets no names or addresses; the audit table has them, for admins.
     logger.info("audit event %s id=%s user_id=%s", kind, event.pk, user.pk if user else None)
     return event
+
+
+def user_language_set(*, user: User, language: str) -> None:
+    """Remember the language ``user`` chose for the interface (a change in the user's history)."""
+    if language not in dict(settings.LANGUAGES):
+        raise ApplicationError(_("Unknown language: %(language)s.") % {"language": language})
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
 
 
 # --- two-factor sign-in -------------------------------------------------------------------

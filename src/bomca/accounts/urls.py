@@ -15,6 +15,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("language/", views.language_set_view, name="language"),
     path("audit/", views.audit_log_view, name="audit"),
     path("two-factor/", views.two_factor_verify_view, name="two_factor_verify"),
     path("two-factor/setup/", views.two_factor_setup_view, name="two_factor_setup"),

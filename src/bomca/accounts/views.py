@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from bomca.accounts import access, totp
-from bomca.accounts.forms import AuditFilterForm, TwoFactorCodeForm
-from bomca.accounts.middleware import VERIFIED_SESSION_KEY
+from bomca.accounts.forms import AuditFilterForm, LanguageForm, TwoFactorCodeForm
+from bomca.accounts.middleware import VERIFIED_SESSION_KEY, language_cookie_set
 from bomca.accounts.models import User
 from bomca.accounts.selectors import audit_event_list, record_change_list
 from bomca.accounts.services import (
@@ -21,6 +23,7 @@ from bomca.accounts.services import (
     two_factor_locked,
     two_factor_secret_ensure,
     two_factor_verify,
+    user_language_set,
 )
 
 #: Wrong codes in one session before it is ended (the password must be given again).
@@ -49,6 +52,23 @@ def _next_url(request: HttpRequest) -> str:
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return "/"
+
+
+@login_not_required
+@require_POST
+def language_set_view(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language: remembered on the user, and in a cookie for the browser."""
+    form = LanguageForm(request.POST)
+    target = _next_url(request)
+    if not form.is_valid():
+        return redirect(target)
+    language = form.cleaned_data["language"]
+    if isinstance(request.user, User) and request.user.is_authenticated:
+        user_language_set(user=request.user, language=language)
+    translation.activate(language)
+    response = redirect(target)
+    language_cookie_set(response, language)
+    return response
 
 
 def _signed_in_user(request: HttpRequest) -> User:

@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "bomca.api.middleware.NulCharacterMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After LocaleMiddleware and the user: a signed-in user's saved language wins.
+    "bomca.accounts.middleware.UserLanguageMiddleware",
     "bomca.core.middleware.HtmxLoginRedirectMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
