@@ -67,7 +67,7 @@ def test_key_figures_have_exactly_the_documented_keys(bomca10):
         "grants",
         "training_results",
     }
-    assert figures["schema_version"] == FIGURES_SCHEMA_VERSION == 5
+    assert figures["schema_version"] == FIGURES_SCHEMA_VERSION == 6
     assert set(figures["programme"]) == {"code", "name", "acronym"}
     assert figures["programme"]["code"] == "BOMCA10"
     assert figures["period"] == {"label": "2023Q2", "start": "2023-04-01", "end": "2023-06-30"}
@@ -81,6 +81,7 @@ def test_key_figures_have_exactly_the_documented_keys(bomca10):
         "by_format",
         "by_component_and_country",
         "by_delivered_by",
+        "by_city",
     }
     assert set(figures["participants"]) == {
         "total",

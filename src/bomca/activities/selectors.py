@@ -156,6 +156,8 @@ class ActivityCounts:
     by_component_and_country: dict[str, dict[str, int]] = field(default_factory=dict)
     #: who delivered them: EU experts, national trainers, both (``mixed``); every kind present.
     by_delivered_by: dict[str, int] = field(default_factory=dict)
+    #: host country code -> city as recorded -> count; only activities with both.
+    by_city: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def by_national_trainers(self) -> int:
@@ -176,6 +178,7 @@ def activities_implemented(*, programme: Programme, period: Period) -> ActivityC
             "scope",
             "format",
             "delivered_by",
+            "city",
         )
         .annotate(n=Count("id"))
         .order_by()
@@ -189,6 +192,7 @@ def activities_implemented(*, programme: Programme, period: Period) -> ActivityC
     by_format: Counter[str] = Counter(dict.fromkeys(Format.values, 0))
     by_delivered_by: Counter[str] = Counter(dict.fromkeys(DeliveredBy.values, 0))
     matrix = {component: dict.fromkeys(countries, 0) for component in components}
+    by_city: dict[str, Counter[str]] = {}
     for row in rows:
         component = f"C{row['component__number']}"
         country = row["host_country__code"] or NO_HOST_COUNTRY
@@ -200,6 +204,9 @@ def activities_implemented(*, programme: Programme, period: Period) -> ActivityC
         by_delivered_by[row["delivered_by"]] += row["n"]
         cells = matrix.setdefault(component, dict.fromkeys(countries, 0))
         cells[country] = cells.get(country, 0) + row["n"]
+        if country != NO_HOST_COUNTRY and row["city"].strip():
+            cities = by_city.setdefault(country, Counter())
+            cities[row["city"].strip()] += row["n"]
     return ActivityCounts(
         total=sum(by_scope.values()),
         by_component=dict(sorted(by_component.items())),
@@ -209,6 +216,7 @@ def activities_implemented(*, programme: Programme, period: Period) -> ActivityC
         by_format=dict(by_format),
         by_component_and_country=dict(sorted(matrix.items())),
         by_delivered_by=dict(by_delivered_by),
+        by_city={code: dict(sorted(by_city[code].items())) for code in sorted(by_city)},
     )
 
 

@@ -38,7 +38,7 @@ from bomca.reference.models import Programme
 from bomca.reporting.models import NewsletterIssue
 
 #: Version of the JSON contract of ``KeyFigures.as_dict``; keys are added, never renamed.
-FIGURES_SCHEMA_VERSION = 5
+FIGURES_SCHEMA_VERSION = 6
 
 
 @dataclass(frozen=True)
@@ -157,7 +157,11 @@ def key_figures_cached(*, programme: Programme, period: Period) -> KeyFigures:
     times between two changes of the records, and each change retires every kept figure."""
     if not settings.BOMCA_FIGURES_CACHE:
         return key_figures(programme=programme, period=period)
-    key = f"key-figures:{programme.pk}:{period.start}:{period.end}:{data_version()}"
+    # The schema version in the key: figures kept by an older release lack the newer fields.
+    key = (
+        f"key-figures:{FIGURES_SCHEMA_VERSION}:{programme.pk}:{period.start}:{period.end}:"
+        f"{data_version()}"
+    )
     figures: KeyFigures | None = cache.get(key)
     if figures is None:
         figures = key_figures(programme=programme, period=period)
