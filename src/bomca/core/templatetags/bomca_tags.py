@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from django import template
+from django import forms, template
 from django.http import QueryDict
+from django.utils.translation import gettext as _
 
 from bomca.core.money import Totals, money_format, totals_format
 
 register = template.Library()
+
+FormSource = forms.BaseForm | forms.BaseFormSet | list[forms.BaseForm] | None
 
 
 @register.simple_tag
@@ -49,3 +52,56 @@ def money(amount: Decimal | None, currency: str) -> str:
 def currency_totals(totals: Totals | None) -> str:
     """Totals per currency on one line, never one sum across currencies."""
     return totals_format(totals or {})
+
+
+@register.inclusion_tag("includes/error_links.html")
+def error_links(*sources: FormSource) -> dict[str, object]:
+    """The error summary's list: one link per invalid visible field, to the field itself.
+
+    ``{% error_links form formset %}``: each argument is a form, a formset, a list of forms or
+    ``None``; the rows of a formset are numbered, as their hidden labels are.
+    """
+    links: list[tuple[str, str, str]] = []
+    for source in sources:
+        if isinstance(source, forms.BaseFormSet):
+            for number, row in enumerate(source.forms, start=1):
+                links += _field_errors(row, _("row %(number)s") % {"number": number})
+        elif isinstance(source, forms.BaseForm):
+            links += _field_errors(source, "")
+        elif isinstance(source, list | tuple):
+            for form in source:
+                links += _field_errors(form, "")
+    return {"links": links}
+
+
+def _field_errors(form: forms.BaseForm, row: str) -> list[tuple[str, str, str]]:
+    """(input id, label, first error) of each visible field of ``form`` that has an error."""
+    if not form.is_bound or not form.errors:
+        return []
+    return [
+        (
+            # A group of checkboxes or radio buttons is reached at its first choice.
+            f"{field.auto_id}_0" if field.use_fieldset else field.id_for_label,
+            f"{field.label} ({row})" if row else str(field.label),
+            str(field.errors[0]),
+        )
+        for field in form.visible_fields()
+        if field.errors
+    ]
+
+
+# Query parameters that choose how a list is shown, not which records it holds.
+_NOT_FILTERS = frozenset({"programme", "sort", "per_page", "page"})
+
+
+@register.simple_tag
+def filters_used(form: forms.BaseForm | None) -> bool:
+    """Whether the filter ``form`` narrows its list: an empty list then means "nothing matches",
+    not "nothing recorded", and its empty state offers to clear the filters."""
+    if form is None or not form.is_bound:
+        return False
+    data = form.data
+    values = data.getlist if isinstance(data, QueryDict) else lambda name: [data[name]]
+    return any(
+        str(value).strip() for name in data if name not in _NOT_FILTERS for value in values(name)
+    )
