@@ -1,0 +1,120 @@
+"""The main pages in a real browser, in both languages: no serious or critical accessibility
+violation found by axe-core, and nothing wider than a 360 px phone screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from bomca.accounts.models import User
+from tests.e2e.conftest import NARROW, Browse, Steps
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+#: The impacts that fail the test; "moderate" and "minor" ones are reported by axe, not here.
+FAILING = {"serious", "critical"}
+
+#: (name, address) of the pages checked, as the programme manager sees them.
+PAGES = [
+    ("home", "/"),
+    ("overview", "/overview/"),
+    ("dashboard", "/dashboard/"),
+    ("register", "/activities/"),
+    ("activity", "/activities/C2-KZ-2023-003/"),
+    ("activity-form", "/activities/new/"),
+    ("participants", "/people/"),
+    ("procurement", "/procurement/"),
+    ("grants", "/grants/"),
+    ("results", "/results/"),
+    ("newsletters", "/newsletters/"),
+]
+
+
+def _axe_violations(page: Any) -> list[dict[str, Any]]:
+    """axe-core's violations on the page as it is now.
+
+    The script is run through the DevTools protocol (``page.evaluate``), which the page's
+    Content-Security-Policy does not govern; a ``<script>`` tag would be refused by it, and the
+    pages are tested under their real policy.
+    """
+    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return result["violations"]
+
+
+def _described(name: str, violations: list[dict[str, Any]]) -> list[str]:
+    return [
+        f"{name}: {violation['id']} ({violation['impact']}) {violation['help']}; "
+        f"{[node['target'] for node in violation['nodes']][:5]} {violation['helpUrl']}"
+        for violation in violations
+        if violation["impact"] in FAILING
+    ]
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_the_main_pages_have_no_serious_accessibility_violation(
+    browse: Browse, steps: Steps, personas: dict[str, User], language: str
+):
+    signed_in = browse.page(personas["pm"], language=language)
+    found: list[str] = []
+    for name, address in PAGES:
+        signed_in.goto(address)
+        expect(signed_in.locator("html")).to_have_attribute("lang", language)
+        found += _described(name, _axe_violations(signed_in))
+        steps.take(name, signed_in)
+    login = browse.page(language=language)
+    login.goto("/accounts/login/")
+    found += _described("login", _axe_violations(login))
+    steps.take("login", login)
+
+    assert found == [], "\n".join(found)
+
+
+def _wider_than_the_screen(page: Any) -> list[str]:
+    """When the whole page scrolls sideways, the elements that stick out of the screen on the
+    right, outermost first. What sits in a box that scrolls on its own (a wide table in its
+    ``.table-scroll``) is fine."""
+    return page.evaluate(
+        """() => {
+          const width = document.documentElement.clientWidth;
+          const scrolls = (element) => {
+            for (let up = element.parentElement; up && up !== document.body; up = up.parentElement)
+              if (getComputedStyle(up).overflowX !== 'visible') return true;
+            return false;
+          };
+          const out = [];
+          if (document.documentElement.scrollWidth <= width) return out;
+          for (const element of document.body.querySelectorAll('*')) {
+            const box = element.getBoundingClientRect();
+            if (!box.width || box.right <= width + 1) continue;
+            // Positioned out of its scrolling box, it widens the page all the same.
+            const loose = ['absolute', 'fixed'].includes(getComputedStyle(element).position);
+            if (scrolls(element) && !loose) continue;
+            if (!out.some((outer) => outer.contains(element))) out.push(element);
+          }
+          return out.map((element) => {
+            const name = element.tagName.toLowerCase() + (element.id ? '#' + element.id : '');
+            const classes = typeof element.className === 'string' && element.className
+              ? '.' + element.className.trim().split(/\\s+/).join('.') : '';
+            return `${name}${classes} (${Math.round(element.getBoundingClientRect().right)} px)`;
+          });
+        }"""
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_the_main_pages_fit_a_360_pixel_screen(
+    browse: Browse, steps: Steps, personas: dict[str, User], language: str
+):
+    page = browse.page(personas["pm"], language=language, viewport=NARROW)
+    found: list[str] = []
+    for name, address in PAGES:
+        page.goto(address)
+        found += [f"{name}: {element}" for element in _wider_than_the_screen(page)]
+        steps.take(name, page)
+
+    assert found == [], "\n".join(found)
