@@ -587,6 +587,7 @@ def test_the_english_issue_has_every_chart_numbered_in_order(issue6):
     figures = html.find_all("figure", cls="chart")
     assert [figure.attrs["id"] for figure in figures] == [
         "figure-timeline",
+        "figure-activities-map",
         "figure-activities-by-component",
         "figure-activities-by-country",
         "figure-activities-by-type",
@@ -604,7 +605,7 @@ def test_the_english_issue_has_every_chart_numbered_in_order(issue6):
         "figure-grants-money",
     ]  # no "figure-grants-people-reached": no report had been received by the end of June
     numbers = [figure.find_all("span", cls="figure-number")[0].text for figure in figures]
-    assert numbers == [f"Figure {number}" for number in range(1, 17)]
+    assert numbers == [f"Figure {number}" for number in range(1, 18)]
     assert all(figure.find_all("title") and figure.find_all("desc") for figure in figures)
 
 

@@ -82,7 +82,7 @@ def test_the_english_issue_sums_up_procurement_and_grants_with_their_figures(iss
     assert _figures(grants) == ["figure-grants-projects", "figure-grants-money"]
     status = procurement.find_all("figure", cls="chart")[2]
     assert status.find_all("title")[0].text == "Procurement status: needs that reached each step"
-    assert status.find_all("span", cls="figure-number")[0].text == "Figure 13"
+    assert status.find_all("span", cls="figure-number")[0].text == "Figure 14"
 
 
 def test_the_russian_issue_sums_up_procurement_and_grants_in_russian(issue6):

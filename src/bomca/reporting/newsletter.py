@@ -35,6 +35,7 @@ from bomca.reporting.infographics import (
     period_dates,
     published,
 )
+from bomca.reporting.maps import activity_map, map_svg
 from bomca.reporting.models import NewsletterIssue, NewsletterPicture
 from bomca.reporting.pillar_charts import (
     GRANTS_CHARTS,
@@ -159,6 +160,12 @@ def newsletter_context(
         return Figure(data=charts[name], svg=svgs[name], number=next(counter))
 
     timeline = figure("timeline")
+    map_figure = None
+    if not figures.is_empty:
+        map_data = activity_map(figures, count=count)
+        # Drawn here from the boundaries file; map_svg escapes every text it places.
+        map_svg_text = mark_safe(map_svg(map_data))  # noqa: S308
+        map_figure = Figure(data=map_data, svg=map_svg_text, number=next(counter))
     activity_figures = [found for name in ACTIVITY_CHARTS if (found := figure(name))]
     participation_figures = [found for name in PARTICIPATION_CHARTS if (found := figure(name))]
     exchange_figure = figure("trainer-exchanges")
@@ -199,6 +206,7 @@ def newsletter_context(
             row.activities for row in figures.cooperation if row.across_borders
         ),
         "timeline_figure": timeline,
+        "map_figure": map_figure,
         "activity_figures": activity_figures,
         "participation_figures": participation_figures,
         "exchange_figure": exchange_figure,

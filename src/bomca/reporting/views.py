@@ -31,6 +31,7 @@ from bomca.reference.models import Country
 from bomca.reference.selectors import component_list, programme_for_request
 from bomca.reporting.charts import ChartData, chart_png, chart_svg, charts_svg
 from bomca.reporting.infographics import country_names, period_charts, period_dates
+from bomca.reporting.maps import activity_map, map_svg
 from bomca.reporting.pillar_charts import (
     grants_summary,
     pillar_country_codes,
@@ -148,6 +149,10 @@ def dashboard_view(request: HtmxHttpRequest) -> HttpResponse:
     language = translation.get_language() or "en"
     participants_total = access.shown_count(request.user, figures.participants.total)
     women = access.shown_count(request.user, figures.participants.by_sex.get("female", 0))
+    shown = access.count_shown_by_country(
+        request.user, dict(Country.objects.values_list("code", "pk"))
+    )
+    map_data = activity_map(figures, count=shown)
     context = {
         "programme": programme,
         "period": period,
@@ -170,15 +175,12 @@ def dashboard_view(request: HtmxHttpRequest) -> HttpResponse:
             for chart, svg in zip(drawn, charts_svg(drawn, language=language), strict=True)
         ],
         "empty_charts": [chart for chart in charts if chart.is_empty],
+        # Drawn here from the boundaries file; every text in it is escaped by map_svg.
+        "activity_map": {"data": map_data, "svg": mark_safe(map_svg(map_data))},  # noqa: S308
         "chart_formats": list(CHART_FORMATS),
         "counts_rounded": access.counts_rounded_for(request.user),
         "upcoming": _visible_upcoming(request, figures),
-        "training": _training_rows(
-            figures,
-            access.count_shown_by_country(
-                request.user, dict(Country.objects.values_list("code", "pk"))
-            ),
-        ),
+        "training": _training_rows(figures, shown),
         "next_period_text": (
             period_dates(figures.next_period.start, figures.next_period.end)
             if figures.next_period
