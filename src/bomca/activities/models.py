@@ -179,8 +179,8 @@ class Activity(ProvenancedModel, VersionedModel):
     @property
     def dates_display(self) -> str:
         if self.start_date == self.end_date:
-            return date_format(self.start_date, "j E Y")
-        return f"{date_format(self.start_date, 'j E Y')} – {date_format(self.end_date, 'j E Y')}"
+            return date_format(self.start_date)
+        return f"{date_format(self.start_date)} – {date_format(self.end_date)}"
 
     @property
     def location_display(self) -> str:
@@ -203,8 +203,8 @@ class Activity(ProvenancedModel, VersionedModel):
                 str(
                     _("The programme runs from %(start)s to %(end)s; this date is outside it.")
                     % {
-                        "start": date_format(programme.start_date, "j E Y"),
-                        "end": date_format(programme.end_date, "j E Y"),
+                        "start": date_format(programme.start_date),
+                        "end": date_format(programme.end_date),
                     }
                 )
             )
@@ -213,8 +213,8 @@ class Activity(ProvenancedModel, VersionedModel):
                 str(
                     _("The programme runs from %(start)s to %(end)s; this date is outside it.")
                     % {
-                        "start": date_format(programme.start_date, "j E Y"),
-                        "end": date_format(programme.end_date, "j E Y"),
+                        "start": date_format(programme.start_date),
+                        "end": date_format(programme.end_date),
                     }
                 )
             )

@@ -250,8 +250,8 @@ class Application(ProvenancedModel, VersionedModel):
                 _("Call %(call)s took applications from %(opens)s to %(closes)s.")
                 % {
                     "call": call.reference,
-                    "opens": date_format(call.opens_on, "j E Y"),
-                    "closes": date_format(call.closes_on, "j E Y"),
+                    "opens": date_format(call.opens_on),
+                    "closes": date_format(call.closes_on),
                 }
             )
         return errors
@@ -342,9 +342,9 @@ class GrantProject(ProvenancedModel, VersionedModel):
                         "call": call.reference,
                         "min": call.min_duration_months,
                         "max": call.max_duration_months,
-                        "start": date_format(self.start_date, "j E Y"),
-                        "earliest": date_format(earliest, "j E Y"),
-                        "latest": date_format(latest, "j E Y"),
+                        "start": date_format(self.start_date),
+                        "earliest": date_format(earliest),
+                        "latest": date_format(latest),
                     }
                 )
         if (

@@ -73,12 +73,12 @@ def period_dates(start: date, end: date) -> str:
 def day_span(start: date, end: date) -> str:
     """'20–21 June 2023', '30 May – 2 June 2023', or one day."""
     if start == end:
-        return date_format(start, "j E Y")
+        return date_format(start)
     if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{date_format(end, 'j E Y')}"
+        return f"{start.day}–{date_format(end)}"
     if start.year == end.year:
-        return f"{date_format(start, 'j E')} – {date_format(end, 'j E Y')}"
-    return f"{date_format(start, 'j E Y')} – {date_format(end, 'j E Y')}"
+        return f"{date_format(start, 'MONTH_DAY_FORMAT')} – {date_format(end)}"
+    return f"{date_format(start)} – {date_format(end)}"
 
 
 def country_names(codes: set[str]) -> dict[str, str]:

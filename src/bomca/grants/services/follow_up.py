@@ -40,7 +40,7 @@ REPORT_FIELDS = ("kind", "due_date", "received_on", "note")
 def _check_report(report: Report, project: GrantProject) -> None:
     check_not_future(report, {"received_on": _("A report cannot be received in the future.")})
     errors: dict[str, str] = {}
-    start = date_format(project.start_date, "j E Y")
+    start = date_format(project.start_date)
     if report.due_date and report.due_date < project.start_date:
         errors["due_date"] = _("The project starts on %(start)s; no report is due before.") % {
             "start": start
@@ -140,7 +140,7 @@ def payment_record(
         raise ValidationError(
             {
                 "paid_on": _("The contract was signed on %(date)s; nothing is paid before.")
-                % {"date": date_format(signed, "j E Y")}
+                % {"date": date_format(signed)}
             }
         )
     paid = paid_total(project)

@@ -135,7 +135,7 @@ def _check_step_date(project: GrantProject, to_status: str, on: date) -> None:
     if on > timezone.localdate():
         raise ApplicationError(
             _("A status step cannot be dated in the future (%(date)s).")
-            % {"date": date_format(on, "j E Y")},
+            % {"date": date_format(on)},
             field="date",
         )
     last = project.status_changes.order_by("-date", "-pk").first()
@@ -147,9 +147,9 @@ def _check_step_date(project: GrantProject, to_status: str, on: date) -> None:
             )
             % {
                 "to": _label(to_status),
-                "date": date_format(on, "j E Y"),
+                "date": date_format(on),
                 "previous": _label(last.to_status),
-                "previous_date": date_format(last.date, "j E Y"),
+                "previous_date": date_format(last.date),
             },
             field="date",
         )
@@ -158,7 +158,7 @@ def _check_step_date(project: GrantProject, to_status: str, on: date) -> None:
             _("Project %(contract)s starts on %(start)s; it cannot be ongoing before that.")
             % {
                 "contract": project.contract_number,
-                "start": date_format(project.start_date, "j E Y"),
+                "start": date_format(project.start_date),
             },
             field="date",
         )
@@ -223,7 +223,7 @@ def project_contract(
         raise ValidationError(
             {
                 "contracted_on": _("The contract is dated before the selection (%(date)s).")
-                % {"date": date_format(application.decision_date, "j E Y")}
+                % {"date": date_format(application.decision_date)}
             }
         )
     project = GrantProject(application=application, source=source, source_note=source_note)

@@ -161,7 +161,7 @@ def check_not_future(on: date, *, field: str) -> None:
 
 
 def day_text(day: date) -> str:
-    return date_format(day, "j E Y")
+    return date_format(day)
 
 
 def _item_rows(need: ProcurementNeed) -> list[dict[str, Any]]:

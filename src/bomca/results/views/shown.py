@@ -237,7 +237,7 @@ def frozen_note(value: Value, *, with_name: bool) -> str:
 
 
 def _day(moment: datetime) -> str:
-    return date_format(localtime(moment), "j E Y")
+    return date_format(localtime(moment))
 
 
 def line(reader: Reader, row: IndicatorRow, *, programme: Programme) -> Line:
