@@ -120,6 +120,18 @@ def test_every_chart_renders_to_svg_with_a_title_and_a_description(figures):
         assert root.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
 
 
+def test_a_chart_carries_none_of_vegas_english_labels_of_its_parts(figures):
+    for chart in period_charts(figures):
+        root = _svg(chart)
+
+        labelled = [
+            element.get("aria-label") or element.get("aria-roledescription")
+            for element in root.iter()
+            if element.get("aria-label") or element.get("aria-roledescription")
+        ]
+        assert labelled == [], chart.name
+
+
 def test_a_title_with_markup_is_escaped_in_the_svg(db):
     chart = ChartData(
         name="markup",

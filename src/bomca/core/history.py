@@ -20,6 +20,7 @@ from django.forms.models import model_to_dict
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import DeletedObject, HistoricalRecords
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -51,6 +52,11 @@ def audited(**options: Any) -> HistoricalRecords:
 
 
 _ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+_VIA_LABELS = {
+    VIA_SYSTEM: pgettext_lazy("a change made through", "system"),
+    VIA_WEB: pgettext_lazy("a change made through", "web"),
+    VIA_API: pgettext_lazy("a change made through", "API"),
+}
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,11 @@ class HistoryEntry:
     action: str
     subject: str
     changes: tuple[Change, ...]
+
+    @property
+    def via_label(self) -> str:
+        """Through what the change was made, in the reader's language."""
+        return str(_VIA_LABELS.get(self.via, self.via))
 
 
 def history_entries(

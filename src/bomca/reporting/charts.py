@@ -81,6 +81,9 @@ def _base(chart: alt.TopLevelMixin, title: str) -> dict[str, Any]:
         title=alt.TitleParams(title, anchor="start", fontSize=14, color=INK, offset=10)
     ).to_dict(validate=False)  # validated by the tests; in production it cost ~0.1 s a chart
     spec["config"] = {
+        # Vega's own ARIA labels are English ("Y-axis for a discrete scale with 5 values"); the
+        # SVG is one role="img" with a translated <title> and <desc> (``_accessible``) instead.
+        "aria": False,
         "font": FONT,
         "background": "#ffffff",
         "view": {"stroke": None},
@@ -413,16 +416,20 @@ def _render_png(spec_json: str, locale: Locale) -> bytes:
 
 
 _SVG_OPEN = re.compile(r"<svg\b([^>]*)>")
+#: What Vega labels its groups with even when told not to describe them: English words.
+_VEGA_ARIA = re.compile(r'\s(?:aria-label|aria-roledescription)="[^"]*"')
 
 
 def _accessible(data: ChartData, svg: str) -> str:
-    """``svg`` with a <title> and a <desc> for screen readers, and role="img"."""
+    """``svg`` with a <title> and a <desc> for screen readers, and role="img" (Vega's own
+    English labels of its parts taken out)."""
     identifier = f"chart-{data.name}"
     labels = (
         f' role="img" aria-labelledby="{identifier}-title {identifier}-desc">'
         f'<title id="{identifier}-title">{escape(data.title)}</title>'
         f'<desc id="{identifier}-desc">{escape(data.summary)}</desc>'
     )
+    svg = _VEGA_ARIA.sub("", svg)
     # A function, not a replacement string: a backslash in a title is text, not a group.
     return _SVG_OPEN.sub(lambda match: f"<svg{match[1]}{labels}", svg, count=1)
 
