@@ -56,14 +56,14 @@ LABEL_AT = {
     "KG": (76.6, 41.2),
     "TJ": (72.9, 38.5),
 }
-#: Neighbours named for orientation, by ISO numeric code: where, and their name.
-NEIGHBOUR_LABELS: dict[str, tuple[float, float, Promise]] = {
-    "643": (60.0, 54.6, gettext_lazy("Russia")),
-    "156": (83.0, 38.6, gettext_lazy("China")),
-    "004": (66.0, 35.4, gettext_lazy("Afghanistan")),
-    "364": (56.0, 36.3, gettext_lazy("Iran")),
-}
-SEA_LABELS = ((50.5, 40.3, gettext_lazy("Caspian Sea")),)
+#: Neighbours and sea named for orientation: where (longitude, latitude), and the name.
+PLACE_NAMES: tuple[tuple[float, float, Promise], ...] = (
+    (60.0, 54.6, gettext_lazy("Russia")),
+    (83.0, 38.6, gettext_lazy("China")),
+    (66.0, 35.4, gettext_lazy("Afghanistan")),
+    (56.0, 36.3, gettext_lazy("Iran")),
+    (50.5, 40.3, gettext_lazy("Caspian Sea")),
+)
 
 Point = tuple[float, float]
 
@@ -90,7 +90,6 @@ def _albers(parallels: tuple[float, float], origin: Point) -> Callable[[float, f
 @dataclass(frozen=True)
 class Shape:
     code: str  # ISO alpha-2 of a programme country, "" for a neighbour
-    iso_numeric: str
     name_en: str
     path: str  # SVG path data in the map's units
 
@@ -144,7 +143,6 @@ def geography() -> Geography:
             shapes.append(
                 Shape(
                     code=country["code"],
-                    iso_numeric=country["id"],
                     name_en=country["name"],
                     path="".join(_path(ring) for ring in shown),
                 )
@@ -374,7 +372,7 @@ def map_svg(data: ChartData) -> str:
         f'<rect width="{WIDTH}" height="{_n(world.height)}" fill="{WATER}"/>',
         *(_shape(shape, counts, bins) for shape in world.shapes),
     ]
-    for lon, lat, name in [*NEIGHBOUR_LABELS.values(), *SEA_LABELS]:
+    for lon, lat, name in PLACE_NAMES:
         x, y = world.project(lon, lat)
         parts.append(
             _text(x, y, str(name), size=10, fill=MUTED, text_anchor="middle", font_style="italic")
