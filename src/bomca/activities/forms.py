@@ -15,6 +15,7 @@ from bomca.accounts.models import User
 from bomca.activities.models import Activity, ActivityType, Scope, Status
 from bomca.activities.selectors import ACTIVITY_ORDERINGS, NO_HOST_COUNTRY, ActivityFilters
 from bomca.activities.services import EDITABLE_FIELDS, RELATION_FIELDS
+from bomca.core import glossary
 from bomca.core.errors import ApplicationError
 from bomca.core.models import Source
 from bomca.core.periods import parse_period
@@ -152,6 +153,7 @@ class ActivityForm(forms.ModelForm):
         fields["co_organisers"].queryset = organisations  # type: ignore[attr-defined]
         if self.instance.pk is not None:
             fields["version"].initial = self.instance.version
+        fields["format"].help_text = glossary.explanation("format")
 
     def service_data(self) -> dict[str, Any]:
         """The cleaned values, in the shape the activity services take."""

@@ -11,6 +11,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bomca.core import glossary
 from bomca.core.money import Currency
 from bomca.core.widgets import DateInput
 from bomca.procurement.models import (
@@ -111,6 +112,8 @@ class NeedForm(forms.ModelForm):
             country__in=countries
         ).select_related("country")
         self.fields["component"].queryset = component_list(programme=programme)  # type: ignore[attr-defined]
+        self.fields["horizon"].help_text = glossary.explanation("horizon")
+        self.fields["beneficiary"].help_text = glossary.explanation("beneficiary")
         if self.instance.pk is None:
             self.fields["identified_on"].initial = timezone.localdate()
         else:

@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bomca.core import glossary
 from bomca.core.numbers import plain_decimal
 from bomca.core.widgets import DateInput
 from bomca.results.models import Indicator, IndicatorType
@@ -171,7 +172,10 @@ class IndicatorForm(forms.Form):
     baseline_date = forms.DateField(label=_("Baseline date"), required=False, widget=DateInput())
     baseline_comment = forms.CharField(label=_("Baseline comment"), max_length=500, required=False)
     means_of_verification = forms.CharField(
-        label=_("Means of verification"), max_length=500, required=False
+        label=_("Means of verification"),
+        max_length=500,
+        required=False,
+        help_text=glossary.explanation("means-of-verification"),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
@@ -180,11 +184,24 @@ class IndicatorForm(forms.Form):
         self.indicator = indicator
         fields: dict[str, forms.Field] = {}
         if indicator.is_numeric:
-            fields["baseline_value"] = value_field(indicator, label=_("Baseline"), required=False)
-            fields["target_value"] = value_field(indicator, label=_("End target"), required=False)
+            fields["baseline_value"] = value_field(
+                indicator,
+                label=_("Baseline"),
+                required=False,
+                help_text=glossary.explanation("baseline"),
+            )
+            fields["target_value"] = value_field(
+                indicator,
+                label=_("End target"),
+                required=False,
+                help_text=glossary.explanation("target"),
+            )
         else:
             fields["target_text"] = forms.CharField(
-                label=_("End target"), max_length=500, required=False
+                label=_("End target"),
+                max_length=500,
+                required=False,
+                help_text=glossary.explanation("target"),
             )
         self.fields = {**fields, **self.fields}
 

@@ -9,6 +9,7 @@ from django import forms, template
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
+from bomca.core import glossary
 from bomca.core.money import Totals, money_format, totals_format
 
 register = template.Library()
@@ -105,3 +106,9 @@ def filters_used(form: forms.BaseForm | None) -> bool:
     return any(
         str(value).strip() for name in data if name not in _NOT_FILTERS for value in values(name)
     )
+
+
+@register.simple_tag
+def explain(key: str) -> str:
+    """The glossary's short explanation of the term ``key``: ``{% explain "lot" %}``."""
+    return str(glossary.explanation(key))
