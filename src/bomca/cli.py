@@ -11,6 +11,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEMO_USERNAME = "demo"
@@ -21,6 +23,21 @@ def _django_setup() -> None:
     import django
 
     django.setup()
+
+
+def _language_activate() -> None:
+    """Speak the language of ``BOMCA_LANGUAGE`` (English when unset): messages, labels, errors."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+    from django.utils import translation
+
+    language = settings.BOMCA_LANGUAGE
+    known = [code for code, _name in settings.LANGUAGES]
+    if language not in known:
+        raise ImproperlyConfigured(
+            f"BOMCA_LANGUAGE must be one of {', '.join(known)}; got {language!r}."
+        )
+    translation.activate(language)
 
 
 # --- commands -----------------------------------------------------------------------------
@@ -36,10 +53,11 @@ def cmd_init(args: argparse.Namespace) -> int:
     report = dataset_load(path=args.dataset)
     kinds = sorted(set(report.created) | set(report.present))
     summary = ", ".join(
-        f"{kind}: {report.created[kind]} new, {report.present[kind]} already there"
+        _("%(kind)s: %(new)s new, %(present)s already there")
+        % {"kind": kind, "new": report.created[kind], "present": report.present[kind]}
         for kind in kinds
     )
-    print(f"Database ready. {summary}.")
+    print(_("Database ready. %(summary)s.") % {"summary": summary})
     return 0
 
 
@@ -54,12 +72,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
     settings.BOMCA_ADMIN_TWO_FACTOR = False
     user, password = demo_user_ensure(username=DEMO_USERNAME)
     if password:
-        print(f"Demo user created. Log in as {user.username!r} with password {password!r}.")
-        print("The password is shown this once; change it with: bomca manage changepassword demo")
+        print(
+            _("Demo user created. Log in as %(user)r with password %(password)r.")
+            % {"user": user.username, "password": password}
+        )
+        print(
+            _("The password is shown this once; change it with: %(command)s")
+            % {"command": "bomca manage changepassword demo"}
+        )
     else:
         print(
-            f"User {user.username!r} already exists; its password is unchanged "
-            "(reset it with: bomca manage changepassword demo)."
+            _(
+                "User %(user)r already exists; its password is unchanged "
+                "(reset it with: %(command)s)."
+            )
+            % {"user": user.username, "command": "bomca manage changepassword demo"}
         )
     return _serve(host=args.host, port=args.port, workers=args.workers)
 
@@ -77,11 +104,14 @@ def _serve(*, host: str, port: int, workers: int) -> int:
 
     if weak_secret_key(settings.SECRET_KEY):
         raise ApplicationError(
-            "SECRET_KEY is a default or too weak to serve with; set a random one of 50 characters "
-            "or more, e.g. from: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'."
+            _(
+                "SECRET_KEY is a default or too weak to serve with; set a random one of 50 "
+                "characters or more, e.g. from: %(command)s."
+            )
+            % {"command": "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"}
         )
     if settings.DEBUG:
-        print("Warning: DEBUG is on; tracebacks are shown to users. Never on a server.")
+        print(_("Warning: DEBUG is on; tracebacks are shown to users. Never on a server."))
 
     from bomca.wsgi import application
 
@@ -94,7 +124,7 @@ def _serve(*, host: str, port: int, workers: int) -> int:
         def load(self) -> Any:
             return application
 
-    print(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
+    print(_("Serving on %(url)s (Ctrl+C to stop)") % {"url": f"http://{host}:{port}/"}, flush=True)
     Server().run()
     return 0
 
@@ -243,13 +273,20 @@ def cmd_newsletter(args: argparse.Namespace) -> int:
             number=newsletter_next_number(programme=programme),
             period_code=args.period,
         )
-        print(f"Created draft issue {issue.number} for {issue.period_code}.", file=sys.stderr)
+        print(
+            _("Created draft issue %(number)s for %(period)s.")
+            % {"number": issue.number, "period": issue.period_code},
+            file=sys.stderr,
+        )
     if issue is None:
         from bomca.core.errors import ApplicationError
 
         raise ApplicationError(
-            f"There is no newsletter issue for {args.period} in {programme.code}; create it on "
-            "the Newsletters page, or run again with --create for a draft made from the records."
+            _(
+                "There is no newsletter issue for %(period)s in %(programme)s; create it on the "
+                "Newsletters page, or run again with --create for a draft made from the records."
+            )
+            % {"period": args.period, "programme": programme.code}
         )
     output: Path = args.output or Path(
         f"{programme.code}-newsletter-{issue.number}-{issue.period_code}-{args.lang}.{args.format}"
@@ -262,9 +299,9 @@ def cmd_newsletter(args: argparse.Namespace) -> int:
         transient=True,
         disable=not sys.stderr.isatty(),
     ) as progress:
-        task = progress.add_task("Computing the figures", total=2)
+        task = progress.add_task(_("Computing the figures"), total=2)
         figures = key_figures(programme=programme, period=issue.period)
-        progress.update(task, advance=1, description="Drawing the charts and laying out pages")
+        progress.update(task, advance=1, description=_("Drawing the charts and laying out pages"))
         if args.format == "pdf":
             content = newsletter_pdf(issue, language=args.lang, figures=figures)
         else:
@@ -275,8 +312,17 @@ def cmd_newsletter(args: argparse.Namespace) -> int:
         progress.update(task, advance=1)
     elapsed = time.perf_counter() - started
     print(
-        f"Newsletter issue {issue.number} ({issue.period_code}, {args.lang}) written to {output} "
-        f"in {elapsed:.1f} s."
+        _(
+            "Newsletter issue %(number)s (%(period)s, %(language)s) written to %(file)s "
+            "in %(seconds)s s."
+        )
+        % {
+            "number": issue.number,
+            "period": issue.period_code,
+            "language": args.lang,
+            "file": output,
+            "seconds": f"{elapsed:.1f}",
+        }
     )
     return 0
 
@@ -291,7 +337,10 @@ def _write_atomically(path: Path, content: bytes) -> None:
         partial.replace(path)
     except OSError as error:
         partial.unlink(missing_ok=True)
-        raise ApplicationError(f"Cannot write {path}: {error.strerror or error}.") from None
+        raise ApplicationError(
+            _("Cannot write %(file)s: %(error)s.")
+            % {"file": path, "error": error.strerror or error}
+        ) from None
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -315,25 +364,25 @@ def cmd_import(args: argparse.Namespace) -> int:
         )
         if not args.need or need is None:
             raise ApplicationError(
-                f"There is no procurement need {args.need}."
+                _("There is no procurement need %(reference)s.") % {"reference": args.need}
                 if args.need
-                else "Say which need the items belong to: --need REFERENCE."
+                else _("Say which need the items belong to: --need REFERENCE.")
             )
     elif args.kind == ImportKind.PARTICIPANTS:
         if not args.activity:
-            raise ApplicationError("Say which activity the list belongs to: --activity CODE.")
+            raise ApplicationError(_("Say which activity the list belongs to: --activity CODE."))
         activity = Activity.objects.filter(code=args.activity).first()
         if activity is None:
-            raise ApplicationError(f"There is no activity {args.activity}.")
+            raise ApplicationError(_("There is no activity %(code)s.") % {"code": args.activity})
     else:
         programme = programme_get(code=args.programme or None)
     if not path.is_file():
-        raise ApplicationError(f"There is no file {path}.")
+        raise ApplicationError(_("There is no file %(file)s.") % {"file": path})
     data = path.read_bytes()
     kind = ImportKind.PROCUREMENT_ITEMS if need is not None else args.kind
     template = template_get(kind=kind, name=args.mapping) if args.mapping else None
     with Progress(
-        TextColumn("Reading rows"),
+        TextColumn(_("Reading rows")),
         BarColumn(),
         TaskProgressColumn(),
         transient=True,
@@ -371,40 +420,75 @@ def cmd_import(args: argparse.Namespace) -> int:
     )
     if result.problems:
         print(
-            f"{path.name}: nothing imported; {len(result.problems) + result.more_problems} "
-            f"problem(s) in sheet {result.sheet!r}:",
+            _("%(file)s: nothing imported; %(count)s problem(s) in sheet %(sheet)r:")
+            % {
+                "file": path.name,
+                "count": len(result.problems) + result.more_problems,
+                "sheet": result.sheet,
+            },
             file=sys.stderr,
         )
         for problem in result.problems:
             print(f"  {problem}", file=sys.stderr)
         if result.more_problems:
-            print(f"  ... and {result.more_problems} more.", file=sys.stderr)
+            print(
+                "  " + _("... and %(count)s more.") % {"count": result.more_problems},
+                file=sys.stderr,
+            )
         return 1
-    verb = "would import" if args.dry_run else "imported"
-    where = f"{path.name} ({result.sheet}, headings on row {result.header_row}): {verb}"
+    where = {
+        "file": path.name,
+        "sheet": result.sheet,
+        "row": result.header_row,
+        "rows": result.rows,
+    }
+    if args.dry_run:
+        heading = _(
+            "%(file)s (%(sheet)s, headings on row %(row)s): would import %(rows)s rows "
+            "into %(into)s."
+        )
+    else:
+        heading = _(
+            "%(file)s (%(sheet)s, headings on row %(row)s): imported %(rows)s rows into %(into)s."
+        )
     if need is not None:
         items = result.items
         print(
-            f"{where} {result.rows} rows into {need.reference}. Items: {items.created} created, "
-            f"{items.updated} changed, {items.unchanged} unchanged."
+            heading % {**where, "into": need.reference},
+            _("Items: %(created)s created, %(updated)s changed, %(unchanged)s unchanged.")
+            % {"created": items.created, "updated": items.updated, "unchanged": items.unchanged},
         )
         return 0
     if programme is not None:
         outcome = result.activities
         print(
-            f"{where} {result.rows} rows into {programme.code}. Activities: {outcome.created} "
-            f"created, {outcome.updated} changed, {outcome.unchanged} unchanged."
+            heading % {**where, "into": programme.code},
+            _("Activities: %(created)s created, %(updated)s changed, %(unchanged)s unchanged.")
+            % {
+                "created": outcome.created,
+                "updated": outcome.updated,
+                "unchanged": outcome.unchanged,
+            },
         )
         return 0
     report = result.report
     assert report is not None
     assert activity is not None
     print(
-        f"{where} {result.rows} rows into {activity.code}. Participants: "
-        f"{report.participants_created} created, {report.participants_updated} updated, "
-        f"{report.participants_matched} already recorded. Attendance: "
-        f"{report.attendances_created} created, {report.attendances_updated} updated, "
-        f"{report.attendances_unchanged} unchanged."
+        heading % {**where, "into": activity.code},
+        _(
+            "Participants: %(created)s created, %(updated)s updated, %(matched)s already "
+            "recorded. Attendance: %(a_created)s created, %(a_updated)s updated, "
+            "%(a_unchanged)s unchanged."
+        )
+        % {
+            "created": report.participants_created,
+            "updated": report.participants_updated,
+            "matched": report.participants_matched,
+            "a_created": report.attendances_created,
+            "a_updated": report.attendances_updated,
+            "a_unchanged": report.attendances_unchanged,
+        },
     )
     return 0
 
@@ -421,13 +505,16 @@ def cmd_people(args: argparse.Namespace) -> int:
         Participant.objects.select_related("country", "organisation").filter(pk=args.id).first()
     )
     if participant is None:
-        raise ApplicationError(f"There is no participant #{args.id}.")
+        raise ApplicationError(_("There is no participant #%(id)s.") % {"id": args.id})
     if args.action == "export-subject":
         content = json.dumps(participant_export(participant), indent=2, ensure_ascii=False)
         if args.output:
             _write_atomically(args.output, (content + "\n").encode("utf-8"))
             args.output.chmod(0o600)
-            print(f"Participant #{participant.pk}: data written to {args.output}.")
+            print(
+                _("Participant #%(id)s: data written to %(file)s.")
+                % {"id": participant.pk, "file": args.output}
+            )
         else:
             print(content)
         audit_event_record(
@@ -437,13 +524,17 @@ def cmd_people(args: argparse.Namespace) -> int:
         return 0
     if not args.yes:
         raise ApplicationError(
-            f"Erasing participant #{participant.pk} cannot be undone; run again with --yes."
+            _("Erasing participant #%(id)s cannot be undone; run again with --yes.")
+            % {"id": participant.pk}
         )
     participant_erase(participant)
     audit_event_record(kind=AuditEventKind.ERASURE, detail={"participant": participant.pk})
     print(
-        f"Participant #{participant.pk}: personal data erased from the record and its history; "
-        "attendance and counts kept."
+        _(
+            "Participant #%(id)s: personal data erased from the record and its history; "
+            "attendance and counts kept."
+        )
+        % {"id": participant.pk}
     )
     return 0
 
@@ -513,8 +604,12 @@ def _grants_list(args: argparse.Namespace) -> int:
         )
     totals = project_totals(projects)
     print(
-        f"{projects.count()} project(s). Contracted: {totals_format(totals.contracted) or '0'}. "
-        f"Paid: {totals_format(totals.paid) or '0'}."
+        _("%(count)s project(s). Contracted: %(contracted)s. Paid: %(paid)s.")
+        % {
+            "count": projects.count(),
+            "contracted": totals_format(totals.contracted) or "0",
+            "paid": totals_format(totals.paid) or "0",
+        }
     )
     return 0
 
@@ -529,7 +624,9 @@ def _grants_move(args: argparse.Namespace) -> int:
 
     project = GrantProject.objects.filter(contract_number=args.contract).first()
     if project is None:
-        raise ApplicationError(f"There is no grant project {args.contract}.")
+        raise ApplicationError(
+            _("There is no grant project %(contract)s.") % {"contract": args.contract}
+        )
     by = None
     if args.by:
         by = User.objects.filter(username=args.by).first()
@@ -585,9 +682,16 @@ def _procurement_list(args: argparse.Namespace) -> int:
         )
     totals = need_totals(needs)
     print(
-        f"{totals.needs} need(s), {totals.items} item(s). "
-        f"Estimated: {totals_format(totals.estimated) or '0'}. "
-        f"Contracted: {totals_format(totals.contracted) or '0'}."
+        _(
+            "%(needs)s need(s), %(items)s item(s). Estimated: %(estimated)s. "
+            "Contracted: %(contracted)s."
+        )
+        % {
+            "needs": totals.needs,
+            "items": totals.items,
+            "estimated": totals_format(totals.estimated) or "0",
+            "contracted": totals_format(totals.contracted) or "0",
+        }
     )
     return 0
 
@@ -602,7 +706,9 @@ def _procurement_move(args: argparse.Namespace) -> int:
 
     need = ProcurementNeed.objects.filter(reference=args.reference).first()
     if need is None:
-        raise ApplicationError(f"There is no procurement need {args.reference}.")
+        raise ApplicationError(
+            _("There is no procurement need %(reference)s.") % {"reference": args.reference}
+        )
     by = None
     if args.by:
         by = User.objects.filter(username=args.by).first()
@@ -658,9 +764,18 @@ def _iati_export(args: argparse.Namespace) -> int:
     finally:
         partial.unlink(missing_ok=True)
     print(
-        f"{report.activities} IATI activities ({report.transactions} transactions, "
-        f"{report.results} results, {report.indicator_periods} indicator periods) written to "
-        f"{output} in {time.perf_counter() - started:.1f} s."
+        _(
+            "%(activities)s IATI activities (%(transactions)s transactions, %(results)s results, "
+            "%(periods)s indicator periods) written to %(file)s in %(seconds)s s."
+        )
+        % {
+            "activities": report.activities,
+            "transactions": report.transactions,
+            "results": report.results,
+            "periods": report.indicator_periods,
+            "file": output,
+            "seconds": f"{time.perf_counter() - started:.1f}",
+        }
     )
     return 0
 
@@ -679,8 +794,11 @@ def _iati_validate(args: argparse.Namespace) -> int:
     errors = sum(problem.severity == "error" for problem in problems)
     warnings = len(problems) - errors
     print(
-        f"{args.file}: {errors} error(s), {warnings} warning(s) against IATI 2.03 "
-        "(schema, codelists, standard ruleset).",
+        _(
+            "%(file)s: %(errors)s error(s), %(warnings)s warning(s) against IATI 2.03 "
+            "(schema, codelists, standard ruleset)."
+        )
+        % {"file": args.file, "errors": errors, "warnings": warnings},
         file=sys.stderr,
     )
     return 1 if errors else 0
@@ -734,7 +852,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from bomca.backup import backup_create
 
     report = backup_create(path=args.output)
-    print(f"Backup written to {report.path}: {report.records} records, {report.files} files.")
+    print(
+        _("Backup written to %(file)s: %(records)s records, %(files)s files.")
+        % {"file": report.path, "records": report.records, "files": report.files}
+    )
     return 0
 
 
@@ -743,7 +864,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from bomca.backup import backup_restore
 
     report = backup_restore(path=args.file)
-    print(f"Restored {report.records} records and {report.files} files from {args.file}.")
+    print(
+        _("Restored %(records)s records and %(files)s files from %(file)s.")
+        % {"records": report.records, "files": report.files, "file": args.file}
+    )
     return 0
 
 
@@ -1036,6 +1160,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         _django_setup()
+        _language_activate()
         from bomca.core.errors import ApplicationError
         from bomca.core.records import describe_validation_error
 
@@ -1048,12 +1173,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         except CommandError as error:
             return _fail(str(error))
     except ImproperlyConfigured as error:
+        # In English: without a configuration there is no catalogue to translate with.
         return _fail(f"The configuration is incomplete: {error}")
     except DatabaseError as error:
         first_line = (
             str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         )
-        return _fail(f"The database refused the request ({first_line}); has 'bomca init' been run?")
+        return _fail(
+            _("The database refused the request (%(error)s); has 'bomca init' been run?")
+            % {"error": first_line}
+        )
     except KeyboardInterrupt:
         return 130
 

@@ -167,6 +167,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+#: The language of the command line's messages (the web takes each user's own).
+BOMCA_LANGUAGE = env_str("BOMCA_LANGUAGE", "en")
 # Dates and numbers per language: bomca/core/formats/<language>/formats.py.
 FORMAT_MODULE_PATH = ["bomca.core.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Bishkek")
