@@ -268,3 +268,33 @@ def test_the_check_lets_records_code_and_marked_english_pass():
     )
 
     assert findings_of("/x/", page(HttpResponse(html)), "a training of border guards") == []
+
+
+FORMS = [
+    "/activities/new/?programme=BOMCA10",
+    "/procurement/new/?programme=BOMCA10",
+    "/grants/calls/new/?programme=BOMCA10",
+    "/api/tokens/new/",
+]
+
+
+@pytest.mark.parametrize("url", FORMS)
+def test_a_forms_errors_are_russian(url: str, russian_personas: dict[str, User], client: Client):
+    client.force_login(russian_personas["pm"])
+
+    response = client.post(url, {"title_en": "", "name": "", "days": "0"})
+
+    root = page(response)
+    errors = [element.text for element in root.find_all("ul", cls="errorlist")]
+    assert errors, url
+    assert findings_of(url, root, _content(with_english_sides=False)) == []
+
+
+def test_a_failed_login_is_explained_in_russian(client: Client, db: None):
+    client.cookies["django_language"] = "ru"
+
+    response = client.post("/accounts/login/", {"username": "nobody", "password": "wrong"})
+
+    root = page(response)
+    assert "правильные имя пользователя и пароль" in root.text
+    assert findings_of("/accounts/login/", root, "") == []
