@@ -67,3 +67,33 @@ def test_the_participants_by_sex_and_the_lots_explain_their_terms(alice_client, 
 
     assert str(explanation("disaggregation")) in activity_form
     assert str(explanation("lot")) in need_form
+
+
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [
+        ("/activities/C1-RG-2023-030/", "scope"),
+        ("/procurement/PR-KG-2023-002/", "horizon"),
+        ("/results/indicators/OC1.1.1/", "disaggregation"),
+        ("/results/indicators/OC1.1.1/", "baseline"),
+        ("/results/indicators/OC1.1.1/", "means-of-verification"),
+    ],
+)
+def test_a_term_on_a_record_page_links_to_its_glossary_entry(
+    alice_client: Client, bomca10, url: str, key: str
+):
+    tree = lxml.html.fromstring(alice_client.get(url).content)
+
+    (link,) = tree.xpath("//a[@href=$href]", href=f"/glossary/#{key}")
+    assert link.get("title") == str(explanation(key))
+    assert link.find_class("visually-hidden")[0].text_content().startswith("What")
+
+
+@pytest.mark.parametrize(
+    ("url", "field_id", "phrase"),
+    [("/activities/", "id_scope", "Regional"), ("/procurement/", "id_horizon", "Mid-term")],
+)
+def test_a_filter_on_a_term_says_briefly_what_it_means(
+    alice_client: Client, bomca10, url: str, field_id: str, phrase: str
+):
+    assert phrase in _described(alice_client, url, field_id)

@@ -43,7 +43,12 @@ class ActivityFilterForm(forms.Form):
     activity_type = forms.ChoiceField(
         label=_("Type"), required=False, choices=_ANY + ActivityType.choices
     )
-    scope = forms.ChoiceField(label=_("Scope"), required=False, choices=_ANY + Scope.choices)
+    scope = forms.ChoiceField(
+        label=_("Scope"),
+        required=False,
+        choices=_ANY + Scope.choices,
+        help_text=_("National: one country. Regional: several."),
+    )
     status = forms.ChoiceField(label=_("Status"), required=False, choices=_ANY + Status.choices)
     period = forms.CharField(
         label=_("Period"),

@@ -108,6 +108,11 @@ TERMS: tuple[Term, ...] = (
 _BY_KEY = {term.key: term for term in TERMS}
 
 
+def term(key: str) -> Term:
+    """The term ``key`` (a KeyError names a term the glossary lacks)."""
+    return _BY_KEY[key]
+
+
 def explanation(key: str) -> StrPromise:
     """The short explanation of the term ``key``, for a field's help text."""
-    return _BY_KEY[key].explanation
+    return term(key).explanation

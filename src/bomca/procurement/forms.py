@@ -44,7 +44,12 @@ class NeedFilterForm(forms.Form):
     component = forms.TypedChoiceField(
         label=_("Component"), required=False, coerce=int, empty_value=None
     )
-    horizon = forms.ChoiceField(label=_("Horizon"), required=False, choices=_ANY + Horizon.choices)
+    horizon = forms.ChoiceField(
+        label=_("Horizon"),
+        required=False,
+        choices=_ANY + Horizon.choices,
+        help_text=_("Short-term: ad hoc. Mid-term: a national priority."),
+    )
     status = forms.ChoiceField(label=_("Status"), required=False, choices=_ANY + NeedStatus.choices)
     procedure = forms.ChoiceField(
         label=_("Procedure"), required=False, choices=_ANY + Procedure.choices

@@ -112,3 +112,10 @@ def filters_used(form: forms.BaseForm | None) -> bool:
 def explain(key: str) -> str:
     """The glossary's short explanation of the term ``key``: ``{% explain "lot" %}``."""
     return str(glossary.explanation(key))
+
+
+@register.inclusion_tag("includes/term.html")
+def term(key: str) -> dict[str, object]:
+    """A small "?" after a term of the trade, linking to its entry in the glossary; its title
+    shows the explanation on hover: ``<dt>Scope {% term "scope" %}</dt>``."""
+    return {"term": glossary.term(key)}
