@@ -226,3 +226,16 @@ def test_no_template_sets_a_positive_tabindex():
     ]
 
     assert offenders == []
+
+
+def test_the_header_is_in_the_tab_order_it_shows_on_screen(alice_client: Client, bomca10):
+    """Brand, the signed-in box and the language on the first rows, the menu on the last one:
+    the page's order is the screen's, so Tab follows the eye (no CSS reordering needed)."""
+    tree = _tree(alice_client.get("/activities/").content)
+
+    (row,) = tree.find_class("header-row")
+    order = [child.get("class", "").split()[0] for child in row]
+
+    assert order[0] == "brand"
+    assert order[-1] == "main-nav"
+    assert order.index("user-box") < order.index("main-nav")
