@@ -9,12 +9,14 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from lxml.html import HtmlElement
 
 from bomca.accounts.models import User
 from bomca.grants.models import Application, Report
 from bomca.reporting.models import NewsletterIssue
+from tests.imports.sheets import english_list
 
 ACTIVITY = "C1-RG-2023-030"
 NEED = "PR-KG-2023-002"
@@ -239,3 +241,19 @@ def test_the_header_is_in_the_tab_order_it_shows_on_screen(alice_client: Client,
     assert order[0] == "brand"
     assert order[-1] == "main-nav"
     assert order.index("user-box") < order.index("main-nav")
+
+
+def test_the_import_preview_binds_every_mapping_field(as_persona):
+    sheet = english_list([["Synthetic Karimova", "F", 1985, "Border service of Tajikistan", "Lt"]])
+    client = as_persona("pm")
+    uploaded = client.post(
+        "/imports/participants/C1-TJ-2023-004/",
+        {"file": SimpleUploadedFile("list.xlsx", sheet), "template": ""},
+    )
+    assert uploaded.status_code == 302
+
+    response = client.get(uploaded["Location"])
+
+    assert response.status_code == 200
+    assert _fields(_tree(response.content))
+    assert _problems(response.content) == []
