@@ -26,8 +26,6 @@ PAGES = {
         ("home", "/"),
         ("overview", "/overview/"),
         ("dashboard", "/dashboard/"),
-        ("results", "/results/"),
-        ("newsletters", "/newsletters/"),
     ],
     "records": [
         ("register", "/activities/"),
@@ -36,6 +34,8 @@ PAGES = {
         ("participants", "/people/"),
         ("procurement", "/procurement/"),
         ("grants", "/grants/"),
+        ("results", "/results/"),
+        ("newsletters", "/newsletters/"),
     ],
 }
 EVERY_PAGE = [page for group in PAGES.values() for page in group]

@@ -132,6 +132,16 @@ def test_a_chart_carries_none_of_vegas_english_labels_of_its_parts(figures):
         assert labelled == [], chart.name
 
 
+def test_a_charts_parts_have_no_role_of_their_own(figures):
+    """One picture with one name: a part with a role and no name fails axe-core (svg-img-alt)."""
+    for chart in period_charts(figures):
+        root = _svg(chart)
+
+        assert [element.get("role") for element in root.iter() if element.get("role")] == ["img"], (
+            chart.name
+        )
+
+
 def test_a_title_with_markup_is_escaped_in_the_svg(db):
     chart = ChartData(
         name="markup",

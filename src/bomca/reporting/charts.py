@@ -416,13 +416,15 @@ def _render_png(spec_json: str, locale: Locale) -> bytes:
 
 
 _SVG_OPEN = re.compile(r"<svg\b([^>]*)>")
-#: What Vega labels its groups with even when told not to describe them: English words.
-_VEGA_ARIA = re.compile(r'\s(?:aria-label|aria-roledescription)="[^"]*"')
+#: What Vega labels its groups with even when told not to describe them: English words, and
+#: roles ("graphics-symbol") that then name nothing, which axe-core reports as serious; the
+#: parts of a role="img" are one picture to a screen reader.
+_VEGA_ARIA = re.compile(r'\s(?:aria-label|aria-roledescription|role)="[^"]*"')
 
 
 def _accessible(data: ChartData, svg: str) -> str:
     """``svg`` with a <title> and a <desc> for screen readers, and role="img" (Vega's own
-    English labels of its parts taken out)."""
+    English labels and roles of its parts taken out)."""
     identifier = f"chart-{data.name}"
     labels = (
         f' role="img" aria-labelledby="{identifier}-title {identifier}-desc">'
