@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from bomca.accounts.models import Role, User
 from bomca.reference.models import Country, Programme
@@ -27,6 +28,14 @@ def _empty_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language_again() -> Iterator[None]:
+    """Every test starts in the default language: a request in Russian leaves Russian active in
+    the thread (Django's LocaleMiddleware never switches back), and so does ``bomca``."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -2,21 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-from django.utils import translation
-
 from bomca.cli import main
 
 NBSP = "\u00a0"
-
-
-@pytest.fixture(autouse=True)
-def _english_again() -> Iterator[None]:
-    """The command activates its language for the process; the next test starts in English."""
-    yield
-    translation.activate("en")
 
 
 def test_it_prints_its_messages_in_russian(bomca10, capsys, settings):

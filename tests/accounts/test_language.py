@@ -79,9 +79,9 @@ def test_it_ignores_an_unknown_language(client: Client, user: User):
     response = client.post(LANGUAGE_URL, {"language": "xx", "next": "/activities/"})
 
     user.refresh_from_db()
-    assert user.language == "en"
+    assert user.language == ""
     assert response["Location"] == "/activities/"
-    assert response.cookies[COOKIE].value == "en"  # the user's saved language, unchanged
+    assert COOKIE not in response.cookies
 
 
 def test_it_accepts_only_post(client: Client, user: User):
@@ -98,7 +98,7 @@ def test_it_needs_the_csrf_token(user: User):
 
     user.refresh_from_db()
     assert response.status_code == 403
-    assert user.language == "en"
+    assert user.language == ""
 
 
 @pytest.mark.parametrize("url", ["/overview/", "/accounts/login/"])
@@ -124,6 +124,25 @@ def test_the_switch_is_a_labelled_form_that_works_without_javascript(
         "name": "next",
         "value": url,
     }
+
+
+def test_a_user_who_never_chose_gets_the_browsers_language(client: Client, user: User):
+    client.force_login(user)
+
+    response = client.get("/activities/", HTTP_ACCEPT_LANGUAGE="ru")
+
+    assert response["Content-Language"] == "ru"
+    assert COOKIE not in response.cookies
+
+
+def test_a_chosen_english_wins_over_the_browser(client: Client, user: User):
+    user.language = "en"
+    user.save()
+    client.force_login(user)
+
+    response = client.get("/activities/", HTTP_ACCEPT_LANGUAGE="ru")
+
+    assert response["Content-Language"] == "en"
 
 
 def test_the_page_after_switching_is_in_russian(client: Client, bomca10: Programme, user: User):

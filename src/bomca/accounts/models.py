@@ -27,12 +27,17 @@ class Role(models.TextChoices):
 
 
 class User(AbstractUser):
+    # Empty until the user picks one with the switch in the header: until then the browser's
+    # cookie or Accept-Language decides, as for a visitor who has not signed in.
     language = models.CharField(
         _("language"),
         max_length=8,
         choices=settings.LANGUAGES,
-        default="en",
-        help_text=_("The language of the interface and of documents made for this user."),
+        blank=True,
+        default="",
+        help_text=_(
+            "The language of the interface, chosen by the user; empty follows the browser."
+        ),
     )
     role = models.CharField(
         _("role"),
