@@ -59,4 +59,4 @@ def period_options(programme: Programme, selected: Period) -> list[tuple[str, st
 
 
 def _dates(start: date, end: date) -> str:
-    return f"{date_format(start, 'j M Y')} – {date_format(end, 'j M Y')}"
+    return f"{date_format(start, 'SHORT_DATE_FORMAT')} – {date_format(end, 'SHORT_DATE_FORMAT')}"

@@ -193,8 +193,8 @@ def newsletter_context(
         "language": language,
         "figures": figures,
         "period_text": period_dates(period.start, period.end),
-        "period_from": date_format(period.start, "j E"),
-        "period_to": date_format(period.end, "j E Y"),
+        "period_from": date_format(period.start, "MONTH_DAY_FORMAT"),
+        "period_to": date_format(period.end),
         "next_period_text": period_dates(next_period.start, next_period.end) if next_period else "",
         "budget": number(int(programme.budget), language),
         "duration": f"{month_year(programme.start_date)} – {month_year(programme.end_date)}",
@@ -247,7 +247,7 @@ def newsletter_context(
             }
             for picture in issue.pictures.order_by("order", "pk")
         ],
-        "built_on": date_format(timezone.localdate(), "j E Y"),
+        "built_on": date_format(timezone.localdate()),
     }
 
 
