@@ -482,8 +482,8 @@ def test_the_preview_is_the_issue_as_html(pm_client: Client, issue6: NewsletterI
     assert response.status_code == 200
     assert response["Content-Type"] == "text/html; charset=utf-8"
     assert html.find_all("html")[0].attrs["lang"] == language
-    # The 16 charts with something to show: all but the people reached by grants.
-    assert len(html.find_all("figure", cls="chart")) == 16
+    # The map and the 16 charts with something to show: all but the people reached by grants.
+    assert len(html.find_all("figure", cls="chart")) == 17
     assert bool(CYRILLIC.search(html.by_id("thematic").text)) == (language == "ru")
     assert "Content-Disposition" not in response
 
