@@ -4,7 +4,8 @@ No browser is downloaded: the tests launch ``/usr/bin/chromium`` (``.ci/run`` in
 skip, saying so, where it is absent. One chromium serves all the tests of a module in a worker.
 
 Every step a test names with ``steps.take("...")`` is photographed; the pictures are written to
-``tests/e2e/artifacts/<test>/`` when the test fails, and always with ``E2E_SCREENSHOTS=1``.
+``tests/e2e/artifacts/<test>/`` when the test fails (with the whole of every page as the test
+left it), and always with ``E2E_SCREENSHOTS=1`` (whole pages).
 """
 
 from __future__ import annotations
@@ -73,14 +74,18 @@ class Steps:
     pictures: list[tuple[str, bytes]] = field(default_factory=list)
     pages: list[Any] = field(default_factory=list)
 
-    def take(self, name: str, page: Any | None = None, *, full_page: bool = True) -> None:
+    def take(self, name: str, page: Any | None = None) -> None:
+        """The step as the screen shows it, kept until the test ends; with ``E2E_SCREENSHOTS=1``
+        the whole page, written at once (a whole-page PNG costs five times the time)."""
         page = page or self.pages[-1]
-        picture = page.screenshot(full_page=full_page)
         width = page.viewport_size["width"]
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-        self.pictures.append((f"{len(self.pictures) + 1:02d}-{slug}-{width}.png", picture))
+        stem = f"{len(self.pictures) + 1:02d}-{slug}-{width}"
         if every_step_kept():
+            self.pictures.append((f"{stem}.png", page.screenshot(full_page=True)))
             self.write(self.pictures[-1:])
+        else:
+            self.pictures.append((f"{stem}.jpg", page.screenshot(type="jpeg", quality=70)))
 
     def write(self, pictures: list[tuple[str, bytes]] | None = None) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
