@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help install demo serve test test-sqlite test-postgres lint format typecheck lock docs messages bench bench-deep clean
+.PHONY: help install browser demo serve test test-sqlite test-postgres lint format typecheck lock docs messages bench bench-deep clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -31,10 +31,13 @@ serve: install ## serve for real (configure with DATABASE_URL, SECRET_KEY, ALLOW
 
 test: install lint typecheck test-sqlite test-postgres ## the whole suite: lint, types, SQLite, PostgreSQL
 
-test-sqlite: install ## the suite on SQLite
+browser: ## Debian's chromium for the browser tests (installed when missing, as root)
+	scripts/browser-deps
+
+test-sqlite: install browser ## the suite on SQLite
 	env -u DATABASE_URL BOMCA_EXPECT_DB=sqlite $(BIN)/pytest -q -p no:cacheprovider -n auto
 
-test-postgres: install ## the suite on a throwaway PostgreSQL cluster
+test-postgres: install browser ## the suite on a throwaway PostgreSQL cluster
 	BOMCA_EXPECT_DB=postgresql scripts/with-postgres $(BIN)/pytest -q -p no:cacheprovider -n auto
 
 lint: install ## ruff check and format check
