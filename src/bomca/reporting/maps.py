@@ -334,15 +334,39 @@ def _text(
     )
 
 
-def _text_width(text: str, size: float) -> float:
+def _text_width(text: str, size: float, *, bold: bool = False) -> float:
     """About how wide ``text`` is drawn in DejaVu Sans (there is no font metrics at hand)."""
-    return len(text) * size * 0.6
+    return len(text) * size * (0.68 if bold else 0.6)
+
+
+def _place_name(x: float, y: float, name: str, size: float = 10) -> str:
+    """A neighbour's or the sea's name in grey italics, a word a line when it is long, and
+    kept inside the picture ("Каспийское море" is wider than the sea's corner of the map)."""
+    lines = name.split() if len(name) > 10 else [name]
+    half = max(_text_width(line, size) for line in lines) / 2
+    x = min(max(x, half + 2), WIDTH - half - 2)
+    top = y - (len(lines) - 1) * size / 2
+    return "".join(
+        _text(
+            x,
+            top + index * size,
+            line,
+            size=size,
+            fill=MUTED,
+            text_anchor="middle",
+            font_style="italic",
+        )
+        for index, line in enumerate(lines)
+    )
 
 
 def _country_label(x: float, y: float, lines: list[str]) -> str:
     """Name and counts on a white card, readable over any shade (WCAG AA for every class)."""
     sizes = [12.0, 10.5, 10.5]
-    width = max(_text_width(line, size) for line, size in zip(lines, sizes, strict=True)) + 10
+    width = 10 + max(
+        _text_width(line, size, bold=index == 0)
+        for index, (line, size) in enumerate(zip(lines, sizes, strict=True))
+    )
     height = 4 + sum(size + 2 for size in sizes) + 2
     top = y - height / 2
     parts = [
@@ -373,10 +397,7 @@ def map_svg(data: ChartData) -> str:
         *(_shape(shape, counts, bins) for shape in world.shapes),
     ]
     for lon, lat, name in PLACE_NAMES:
-        x, y = world.project(lon, lat)
-        parts.append(
-            _text(x, y, str(name), size=10, fill=MUTED, text_anchor="middle", font_style="italic")
-        )
+        parts.append(_place_name(*world.project(lon, lat), str(name)))
     parts += _dots(data.options["cities"], world.project)
     for code, (name, hosted, people) in counts.items():
         x, y = world.project(*LABEL_AT[code])
@@ -427,7 +448,7 @@ def _legend(top: float, bins: list[tuple[int, int, str]], data: ChartData) -> st
     """Classes of activities hosted, the dots, and the credit, in the band under the map."""
     y = top + 18
     parts = [_text(PADDING, y, _("Activities hosted:"), size=10.5, font_weight="bold")]
-    x = PADDING + _text_width(_("Activities hosted:"), 10.5) + 8
+    x = PADDING + _text_width(_("Activities hosted:"), 10.5, bold=True) + 8
     entries = [(f"{low}–{high}" if low != high else f"{low}", colour) for low, high, colour in bins]
     if any(row[1] == 0 for row in data.rows):
         entries.insert(0, ("0", NO_ACTIVITY))
