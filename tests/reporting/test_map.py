@@ -156,6 +156,23 @@ def test_the_projection_keeps_every_programme_country_and_label_inside_the_pictu
         assert 0 <= float(card.get("y", 0)) <= total
 
 
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_the_five_labels_do_not_cover_one_another(q2, language):
+    _data, svg = _map(q2, language)
+
+    cards = [
+        tuple(float(rect.get(name, 0)) for name in ("x", "y", "width", "height"))
+        for rect in svg.iter(f"{SVG}rect")
+        if rect.get("rx")  # the labels' cards are the rounded rectangles
+    ]
+    assert len(cards) == 5
+    for index, (x, y, width, height) in enumerate(cards):
+        for other_x, other_y, other_width, other_height in cards[index + 1 :]:
+            apart_across = x + width <= other_x or other_x + other_width <= x
+            apart_down = y + height <= other_y or other_y + other_height <= y
+            assert apart_across or apart_down
+
+
 def test_cities_of_the_gazetteer_get_dots_the_size_of_their_count(q2):
     data, svg = _map(q2)
 
