@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 from django.test import Client
+from django.utils import translation
 
 from bomca.accounts.models import Role
 from tests.factories import UserFactory
@@ -32,3 +33,11 @@ def test_the_server_error_page_needs_no_request_and_shows_no_details():
 
     assert "Something went wrong on our side" in html
     assert "Traceback" not in html
+
+
+def test_the_server_error_page_speaks_the_language_of_the_request():
+    with translation.override("ru"):
+        html = render_to_string("500.html")
+
+    assert '<html lang="ru">' in html
+    assert "Something went wrong" not in html
