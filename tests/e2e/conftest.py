@@ -1,7 +1,8 @@
 """Browser tests: Playwright for Python driving Debian's chromium against a live server.
 
-No browser is downloaded: the tests launch ``/usr/bin/chromium`` (``.ci/run`` installs it) and
-skip, saying so, where it is absent. One chromium serves all the tests of a module in a worker.
+No browser is downloaded: the tests launch Debian's ``chromium`` (``make test`` installs it with
+scripts/browser-deps) and skip, saying so, where it is absent. One chromium serves all the tests
+of a module in a worker.
 
 Every step a test names with ``steps.take("...")`` is photographed; the pictures are written to
 ``tests/e2e/artifacts/<test>/`` when the test fails (with the whole of every page as the test
@@ -21,7 +22,15 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client
-from playwright.sync_api import expect
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    ViewportSize,
+    expect,
+    sync_playwright,
+)
+from pytest_django.live_server_helper import LiveServer
 
 from bomca.accounts.models import User
 
@@ -34,8 +43,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 #: Debian's chromium; Playwright's own browsers are never downloaded.
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-WIDE = {"width": 1280, "height": 900}
-NARROW = {"width": 360, "height": 780}
+WIDE = ViewportSize(width=1280, height=900)
+NARROW = ViewportSize(width=360, height=780)
 #: Playwright waits this long for an element (ms): long enough for a loaded 2-core CI machine.
 TIMEOUT = 15_000
 
@@ -48,7 +57,7 @@ def every_step_kept() -> bool:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def browser() -> Iterator[Browser]:
     """One headless chromium for the module's tests.
 
     Module-scoped, not session-scoped: while Playwright runs, its event loop runs in the
@@ -57,10 +66,9 @@ def browser() -> Iterator[Any]:
     """
     if not Path(CHROMIUM).exists():
         pytest.skip("the browser tests need Debian's chromium (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
     # Root (a container, CI) cannot use chromium's sandbox.
     args = ["--no-sandbox"] if os.geteuid() == 0 else []
-    with sync_api.sync_playwright() as playwright:
+    with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
         yield launched
         launched.close()
@@ -72,13 +80,13 @@ class Steps:
 
     folder: Path
     pictures: list[tuple[str, bytes]] = field(default_factory=list)
-    pages: list[Any] = field(default_factory=list)
+    pages: list[Page] = field(default_factory=list)
 
-    def take(self, name: str, page: Any | None = None) -> None:
+    def take(self, name: str, page: Page | None = None) -> None:
         """The step as the screen shows it, kept until the test ends; with ``E2E_SCREENSHOTS=1``
         the whole page, written at once (a whole-page PNG costs five times the time)."""
         page = page or self.pages[-1]
-        width = page.viewport_size["width"]
+        width = _width(page)
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
         stem = f"{len(self.pictures) + 1:02d}-{slug}-{width}"
         if every_step_kept():
@@ -91,6 +99,10 @@ class Steps:
         self.folder.mkdir(parents=True, exist_ok=True)
         for name, picture in self.pictures if pictures is None else pictures:
             (self.folder / name).write_bytes(picture)
+
+
+def _width(page: Page) -> int:
+    return page.viewport_size["width"] if page.viewport_size else 0
 
 
 @pytest.fixture
@@ -110,7 +122,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if kept is not None and report.when == "call" and report.failed:
         for number, page in enumerate(kept.pages):
             if not page.is_closed():
-                name = f"failed-page{number + 1}-{page.viewport_size['width']}.png"
+                name = f"failed-page{number + 1}-{_width(page)}.png"
                 kept.pictures.append((name, page.screenshot(full_page=True)))
         kept.write()
         report.sections.append(("browser pictures", f"saved in {kept.folder}"))
@@ -121,18 +133,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 class Browse:
     """Opens pages in the live server, signed in as a user or not, in a language, at a width."""
 
-    browser: Any
+    browser: Browser
     base_url: str
     steps: Steps
-    contexts: list[Any] = field(default_factory=list)
+    contexts: list[BrowserContext] = field(default_factory=list)
 
     def page(
         self,
         user: User | None = None,
         *,
         language: str | None = None,
-        viewport: dict[str, int] = WIDE,
-    ) -> Any:
+        viewport: ViewportSize = WIDE,
+    ) -> Page:
         """A new page in a fresh context. A ``language`` is the browser's and, for ``user``,
         their saved choice (which wins over the browser's); without one, the user's saved
         choice stays as it is."""
@@ -171,7 +183,7 @@ def _session_of(user: User) -> str:
 
 
 @pytest.fixture
-def browse(browser: Any, live_server: Any, steps: Steps) -> Iterator[Browse]:
+def browse(browser: Browser, live_server: LiveServer, steps: Steps) -> Iterator[Browse]:
     opened = Browse(browser=browser, base_url=live_server.url, steps=steps)
     yield opened
     opened.close()

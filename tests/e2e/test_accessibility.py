@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from bomca.accounts.models import User
 from tests.e2e.conftest import NARROW, Browse, Steps
@@ -46,7 +46,7 @@ def _axe_source() -> str:
     return AXE.read_text(encoding="utf-8") + "\n;undefined"
 
 
-def _axe_violations(page: Any) -> list[dict[str, Any]]:
+def _axe_violations(page: Page) -> list[dict[str, Any]]:
     """axe-core's violations on the page as it is now.
 
     The script is run through the DevTools protocol (``page.evaluate``), which the page's
@@ -88,7 +88,7 @@ def test_the_main_pages_have_no_serious_accessibility_violation(
     assert found == [], "\n".join(found)
 
 
-def _wider_than_the_screen(page: Any) -> list[str]:
+def _wider_than_the_screen(page: Page) -> list[str]:
     """When the whole page scrolls sideways, the elements that stick out of the screen on the
     right, outermost first. What sits in a box that scrolls on its own (a wide table in its
     ``.table-scroll``) is fine."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Any
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
@@ -27,7 +27,9 @@ WITHOUT_LIST = "C3-UZ-2023-001"
 HOSTED_IN_KAZAKHSTAN = "C3-KZ-2023-012"
 
 
-def test_a_person_signs_in_with_the_login_form(browse: Browse, steps: Steps, personas):
+def test_a_person_signs_in_with_the_login_form(
+    browse: Browse, steps: Steps, personas: dict[str, User]
+):
     page = browse.page()
 
     page.goto("/activities/")
@@ -186,7 +188,7 @@ def test_the_dashboard_shows_its_figures_and_charts(
 
 
 def test_a_communications_officer_builds_an_issue_and_downloads_its_pdf(
-    browse: Browse, steps: Steps, personas: dict[str, User], tmp_path: Any
+    browse: Browse, steps: Steps, personas: dict[str, User], tmp_path: Path
 ):
     page = browse.page(personas["comms"])
     page.goto("/newsletters/")
