@@ -47,3 +47,15 @@ def test_it_refuses_a_language_it_does_not_know_in_one_line(db, capsys, settings
         "bomca: error: The configuration is incomplete: "
         "BOMCA_LANGUAGE must be one of en, ru; got 'de'.\n"
     )
+
+
+def test_its_figure_tables_are_russian(bomca10, capsys, settings):
+    settings.BOMCA_LANGUAGE = "ru"
+
+    status = main(["figures", "--period", "2023Q2"])
+
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "Проведено мероприятий: 25" in out
+    assert "Участников: 472" in out
+    assert "Activities" not in out

@@ -160,23 +160,24 @@ def _print_figure_tables(figures: dict[str, Any]) -> None:
     period = figures["period"]
     console.print(
         f"[bold]{figures['programme']['acronym']} {figures['programme']['code']}[/bold] "
-        f"{period['label']} ({period['start']} to {period['end']})"
+        + _("%(period)s (%(start)s to %(end)s)")
+        % {"period": period["label"], "start": period["start"], "end": period["end"]}
     )
     implemented = figures["activities"]["implemented"]
     participants = figures["participants"]
-    console.print(f"Activities implemented: {implemented['total']}")
-    console.print(f"Participants: {participants['total']}")
+    console.print(_("Activities implemented: %(count)s") % {"count": implemented["total"]})
+    console.print(_("Participants: %(count)s") % {"count": participants["total"]})
     sections = [
-        ("Activities by component", implemented["by_component"]),
-        ("Activities by host country", implemented["by_country"]),
-        ("Activities by type", implemented["by_type"]),
-        ("Activities by scope", implemented["by_scope"]),
-        ("Activities by format", implemented["by_format"]),
-        ("Participants by sex", participants["by_sex"]),
-        ("Participants by country", participants["by_country"]),
-        ("Participants by kind of organisation", participants["by_organisation_kind"]),
+        (_("Activities by component"), implemented["by_component"]),
+        (_("Activities by host country"), implemented["by_country"]),
+        (_("Activities by type"), implemented["by_type"]),
+        (_("Activities by scope"), implemented["by_scope"]),
+        (_("Activities by format"), implemented["by_format"]),
+        (_("Participants by sex"), participants["by_sex"]),
+        (_("Participants by country"), participants["by_country"]),
+        (_("Participants by kind of organisation"), participants["by_organisation_kind"]),
         (
-            "National trainers: home country -> host country (activities)",
+            _("National trainers: home country -> host country (activities)"),
             {
                 f"{row['trainer_country']} -> {row['host_country']}": row["activities"]
                 for row in figures["training_cooperation"]
@@ -186,47 +187,63 @@ def _print_figure_tables(figures: dict[str, Any]) -> None:
     for title, breakdown in sections:
         console.print(f"\n[bold]{title}[/bold]")
         table = Table()
-        table.add_column("code")
-        table.add_column("count", justify="right")
+        table.add_column(_("code"))
+        table.add_column(_("count"), justify="right")
         for code, count in breakdown.items():
             table.add_row(code, str(count))
         console.print(table)
     upcoming = figures["upcoming"]
     if upcoming["period"]:
-        console.print(f"\n[bold]Planned for {upcoming['period']['label']}[/bold]")
+        planned = _("Planned for %(period)s") % {"period": upcoming["period"]["label"]}
+        console.print(f"\n[bold]{planned}[/bold]")
         for group in ("capacity_building", "management"):
             for row in upcoming[group]:
                 console.print(f"  {row['start_date']}  {row['code']}  {row['title_en']}")
     procurement, grants = figures["procurement"], figures["grants"]
     if procurement is None:
-        console.print("\nProcurement: not yet recorded in the system.")
+        console.print("\n" + _("Procurement: not yet recorded in the system."))
     else:
-        table = Table(title=f"Procurement as of {procurement['as_of']}", title_justify="left")
-        for heading in ("status", "needs", "items", "value (contracted, else estimated)"):
-            table.add_column(heading, justify="left" if heading == "status" else "right")
+        table = Table(
+            title=_("Procurement as of %(day)s") % {"day": procurement["as_of"]},
+            title_justify="left",
+        )
+        headings = (_("status"), _("needs"), _("items"), _("value (contracted, else estimated)"))
+        for index, heading in enumerate(headings):
+            table.add_column(heading, justify="left" if index == 0 else "right")
         for status, bucket in procurement["by_status"].items():
             if bucket["needs"]:
                 value = "; ".join(f"{amount} {code}" for code, amount in bucket["value"].items())
                 table.add_row(status, str(bucket["needs"]), str(bucket["items"]), value)
         console.print(table)
         funnel = ", ".join(f"{row['status']} {row['needs']}" for row in procurement["funnel"])
-        console.print(f"Needs that reached each step: {funnel}")
+        console.print(_("Needs that reached each step: %(steps)s") % {"steps": funnel})
     if grants is None:
-        console.print("\nGrants: not yet recorded in the system.")
+        console.print("\n" + _("Grants: not yet recorded in the system."))
     else:
-        table = Table(title="Grant projects", title_justify="left")
-        table.add_column("status")
-        table.add_column("projects", justify="right")
+        table = Table(title=_("Grant projects"), title_justify="left")
+        table.add_column(_("status"))
+        table.add_column(_("projects"), justify="right")
         for status, count in grants["projects"]["by_status"].items():
             if count:
                 table.add_row(status, str(count))
         console.print(table)
         for row in grants["money"]["by_currency"]:
-            console.print(f"{row['currency']}: committed {row['committed']}, paid {row['paid']}")
+            console.print(
+                _("%(currency)s: committed %(committed)s, paid %(paid)s")
+                % {"currency": row["currency"], "committed": row["committed"], "paid": row["paid"]}
+            )
         reached = grants["people_reached"]
         console.print(
-            f"People reached: {reached['total']} ({reached['by_sex']['women']} women, "
-            f"{reached['by_sex']['men']} men), from {reached['reports']} report(s)."
+            _(
+                "People reached: %(total)s (%(women)s women, %(men)s men), "
+                "from %(reports)s report(s)."
+            )
+            % {
+                "total": reached["total"],
+                "women": reached["by_sex"]["women"],
+                "men": reached["by_sex"]["men"],
+                "reports": reached["reports"],
+            }
         )
     _print_indicator_table(console, figures["indicators"])
 
@@ -235,11 +252,20 @@ def _print_indicator_table(console: Any, indicators: list[dict[str, Any]]) -> No
     from rich.table import Table
 
     if not indicators:
-        console.print("\nResults framework: no indicators recorded.")
+        console.print("\n" + _("Results framework: no indicators recorded."))
         return
-    table = Table(title="Results framework indicators", title_justify="left")
-    for heading in ("code", "indicator", "actual", "target", "to date", "end target", "status"):
-        table.add_column(heading, justify="left" if heading in ("code", "indicator") else "right")
+    table = Table(title=_("Results framework indicators"), title_justify="left")
+    headings = (
+        _("code"),
+        _("indicator"),
+        _("actual"),
+        _("target"),
+        _("to date"),
+        _("end target"),
+        _("status"),
+    )
+    for index, heading in enumerate(headings):
+        table.add_column(heading, justify="left" if index < 2 else "right")
     for row in indicators:
         actual = row["actual"] if row["actual"] is not None else (row["actual_text"] or "")
         table.add_row(
