@@ -29,6 +29,7 @@ from bomca.reporting.pillar_charts import (
 from bomca.reporting.selectors import KeyFigures, key_figures
 from tests.factories import CountryFactory, ProgrammeFactory
 from tests.procurement.factories import NeedFactory
+from tests.reporting.vega import bar_values
 
 Q2 = parse_period("2023Q2")
 SVG = "{http://www.w3.org/2000/svg}"
@@ -45,14 +46,10 @@ def _charts(figures: KeyFigures, **kwargs: Any) -> dict[str, ChartData]:
 
 
 def _bars(chart: ChartData) -> dict[str, Decimal]:
-    """The bars of a bar chart's SVG by label, with the value each is drawn for."""
-    root = ET.fromstring(chart_svg(chart, language="en"))  # noqa: S314 - our own renderer
-    bars = {}
-    for mark in root.iter(f"{SVG}path"):
-        if mark.get("aria-roledescription") == "bar":
-            fields = dict(part.split(": ", 1) for part in mark.get("aria-label", "").split("; "))
-            bars[fields["label"]] = Decimal(fields["value"])
-    return bars
+    """The bars of a bar chart by label, with the value each is drawn for: the data of the
+    bar layer of the Vega-Lite specification the SVG is rendered from (the SVG's parts carry
+    no labels of their own: the picture is one role="img" with a translated description)."""
+    return bar_values(chart_spec(chart))
 
 
 def _texts(chart: ChartData) -> list[str]:
