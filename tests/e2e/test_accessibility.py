@@ -129,5 +129,9 @@ def test_the_main_pages_fit_a_360_pixel_screen(
         page.goto(address)
         found += [f"{name}: {element}" for element in _wider_than_the_screen(page)]
         steps.take(name, page)
+    login = browse.page(language=language, viewport=NARROW)
+    login.goto("/accounts/login/")
+    found += [f"login: {element}" for element in _wider_than_the_screen(login)]
+    steps.take("login", login)
 
     assert found == [], "\n".join(found)
