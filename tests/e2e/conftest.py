@@ -34,11 +34,12 @@ from pytest_django.live_server_helper import LiveServer
 
 from bomca.accounts.models import User
 
-# Playwright's sync API runs an asyncio loop in the test's thread for as long as the browser is
-# open, and Django refuses ORM calls from a thread with a running loop. The tests call the ORM
-# (fixtures, assertions, the flush at the end) while no Playwright call is in flight, so the
-# refusal guards against nothing here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+#: Playwright's sync API runs an asyncio loop in the test's thread for as long as the browser is
+#: open, and Django refuses ORM calls from a thread with a running loop. The tests call the ORM
+#: (fixtures, assertions, the flush at the end) while no Playwright call is in flight, so the
+#: refusal guards against nothing here. Set only while a module's browser is open: set for the
+#: whole process, it reached other tests' subprocesses (``check --deploy`` refuses it).
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
 #: Debian's chromium; Playwright's own browsers are never downloaded.
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -68,7 +69,8 @@ def browser() -> Iterator[Browser]:
         pytest.skip("the browser tests need Debian's chromium (apt-get install chromium)")
     # Root (a container, CI) cannot use chromium's sandbox.
     args = ["--no-sandbox"] if os.geteuid() == 0 else []
-    with sync_playwright() as playwright:
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv(ASYNC_UNSAFE, "true")
         launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
         yield launched
         launched.close()
