@@ -247,6 +247,28 @@ def test_creating_an_issue_leads_to_its_editing_page(pm_client: Client, issue6: 
     assert _messages(followed)[0].startswith("Issue 7 created")
 
 
+def test_a_new_issue_s_checklist_says_the_featured_story_is_not_written_yet(
+    client: Client, personas: dict[str, User], issue6: NewsletterIssue
+):
+    """Created by an officer who works in Russian: each title placeholder in its own language."""
+    officer = personas["pm"]
+    officer.language = "ru"
+    officer.save(update_fields=["language"])
+    client.force_login(officer)
+    client.post(ISSUES, {"number": 7, "period_code": "2022Q1"})
+
+    issue = NewsletterIssue.objects.get(number=7)
+    assert issue.featured_title_en == "Featured story"
+    assert issue.featured_title_ru == "Главная история"
+    officer.language = "en"
+    officer.save(update_fields=["language"])
+    section = page(client.get(f"/newsletters/{issue.pk}/")).by_id("parts").parent
+    assert section is not None
+    checklist = section.text
+    assert "Featured story — not written yet" in checklist
+    assert "Featured story: Featured story" not in checklist
+
+
 def test_a_taken_number_is_refused_on_the_number_field(pm_client: Client, issue6: NewsletterIssue):
     response = pm_client.post(ISSUES, {"number": 6, "period_code": "2022Q1"})
 

@@ -93,6 +93,23 @@ def _clean_rich(values: dict[str, Any], fields: Sequence[str]) -> dict[str, Any]
     }
 
 
+def _featured_titles(values: dict[str, Any]) -> dict[str, str]:
+    """The featured story's titles: as given, or the heading's words in each language.
+
+    The placeholder is the same in both languages whatever the writer's own language, so that a
+    Russian-speaking officer does not put Russian words into the English title.
+    """
+    title_en = values.pop("featured_title_en", "")
+    title_ru = values.pop("featured_title_ru", "")
+    if not title_en:
+        with translation.override("en"):
+            title_en = _("Featured story")
+        if not title_ru:
+            with translation.override("ru"):
+                title_ru = _("Featured story")
+    return {"featured_title_en": title_en, "featured_title_ru": title_ru}
+
+
 @transaction.atomic
 def newsletter_issue_create(
     *,
@@ -126,7 +143,7 @@ def newsletter_issue_create(
         period_end=period.end,
         source=source,
         source_note=source_note,
-        featured_title_en=values.pop("featured_title_en", "") or _("Featured story"),
+        **_featured_titles(values),
         disclaimer_en=values.pop("disclaimer_en", "")
         or DEFAULT_DISCLAIMER_EN % {"programme": programme.phase or programme.acronym_en},
         disclaimer_ru=values.pop("disclaimer_ru", "")
