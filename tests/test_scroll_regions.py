@@ -1,5 +1,5 @@
-"""A table that scrolls sideways in its box (at 360 px most do) can be scrolled from the
-keyboard: its box takes focus and is named (axe-core's scrollable-region-focusable)."""
+"""A table or chart that scrolls sideways in its box (at 360 px most do) can be scrolled from
+the keyboard: its box takes focus and is named (axe-core's scrollable-region-focusable)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "src" / "bomca"
-BOX = re.compile(r'<div class="table-scroll"([^>]*)>')
+BOX = re.compile(r'<div class="(?:table-scroll|chart-scroll|map-table)"([^>]*)>')
 #: Boxes around a form's rows of inputs: each input takes focus and scrolls its column into view.
 FORMS = {"activities/form.html", "procurement/_rows.html", "imports/preview.html"}
 
