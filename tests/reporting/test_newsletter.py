@@ -586,8 +586,8 @@ def test_the_english_issue_has_every_chart_numbered_in_order(issue6):
 
     figures = html.find_all("figure", cls="chart")
     assert [figure.attrs["id"] for figure in figures] == [
-        "figure-timeline",
         "figure-activities-map",
+        "figure-timeline",
         "figure-activities-by-component",
         "figure-activities-by-country",
         "figure-activities-by-type",

@@ -159,13 +159,15 @@ def newsletter_context(
             return None
         return Figure(data=charts[name], svg=svgs[name], number=next(counter))
 
-    timeline = figure("timeline")
+    # The map comes first: it sits under the lead sentence, where the page has room for it
+    # (the timeline after it flows on to the next page; before it, the map left half a page empty).
     map_figure = None
     if not figures.is_empty:
         map_data = activity_map(figures, count=count)
         # Drawn here from the boundaries file; map_svg escapes every text it places.
         map_svg_text = mark_safe(map_svg(map_data))  # noqa: S308
         map_figure = Figure(data=map_data, svg=map_svg_text, number=next(counter))
+    timeline = figure("timeline")
     activity_figures = [found for name in ACTIVITY_CHARTS if (found := figure(name))]
     participation_figures = [found for name in PARTICIPATION_CHARTS if (found := figure(name))]
     exchange_figure = figure("trainer-exchanges")
