@@ -4,9 +4,11 @@ languages, on the dashboard and in the newsletter."""
 from __future__ import annotations
 
 import io
+import json
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import replace
+from importlib import resources
 
 import pypdf
 import pytest
@@ -25,6 +27,7 @@ from bomca.reporting.maps import (
     WIDTH,
     activity_map,
     classes,
+    gazetteer,
     geography,
     map_svg,
     place_of,
@@ -196,6 +199,39 @@ def test_cities_of_the_gazetteer_get_dots_the_size_of_their_count(q2):
     assert _label(svg, "Kyrgyzstan")[1] == "7 activities"
 
 
+def _inside(lon: float, lat: float, ring: list[float]) -> bool:
+    """Whether a point is inside a ring of the boundaries file (longitude, latitude pairs)."""
+    points = list(zip(ring[::2], ring[1::2], strict=True))
+    crossings = 0
+    for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1], strict=True):
+        if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
+            crossings += 1
+    return crossings % 2 == 1
+
+
+def test_every_city_of_the_gazetteer_lies_in_its_own_country_and_no_other():
+    """Coordinates typed from gazetteers are checked against the boundaries the map draws."""
+    boundaries = json.loads(
+        (resources.files("bomca.reporting") / "data" / "central_asia.json").read_text("utf-8")
+    )
+    rings: dict[str, list[list[float]]] = {}
+    for country in boundaries["countries"]:
+        rings.setdefault(country["code"] or country["name"], []).extend(country["rings"])
+    places = {(spot.country, spot.name_en, spot.lon, spot.lat) for spot in gazetteer().values()}
+
+    found = {
+        (name, code): sorted(
+            other
+            for other, shapes in rings.items()
+            if any(_inside(lon, lat, ring) for ring in shapes)
+        )
+        for code, name, lon, lat in places
+    }
+
+    assert len(found) >= 16
+    assert {key: inside for key, inside in found.items() if inside != [key[1]]} == {}
+
+
 def test_the_russian_map_names_the_cities_in_russian(q2):
     data, _svg_element = _map(q2, "ru")
 
@@ -312,11 +348,11 @@ def _issue6(bomca10: Programme) -> NewsletterIssue:
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
-def test_the_newsletter_places_the_map_as_its_second_figure(bomca10, language):
+def test_the_newsletter_places_the_map_as_its_first_figure(bomca10, language):
     html = page(HttpResponse(newsletter_html(_issue6(bomca10), language=language)))
 
     figure = html.by_id("figure-activities-map")
-    assert figure.find_all("span", cls="figure-number")[0].text.endswith(" 2")
+    assert figure.find_all("span", cls="figure-number")[0].text.endswith(" 1")
     names = {english if language == "en" else russian for english, russian, *_c in COUNTS.values()}
     assert names <= {text.text for text in figure.find_all("text")}
     assert set(_map_table(html)) == names
