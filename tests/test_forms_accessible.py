@@ -232,15 +232,18 @@ def test_no_template_sets_a_positive_tabindex():
 
 def test_the_header_is_in_the_tab_order_it_shows_on_screen(alice_client: Client, bomca10):
     """Brand, the signed-in box and the language on the first rows, the menu on the last one:
-    the page's order is the screen's, so Tab follows the eye (no CSS reordering needed)."""
+    the page's order is the screen's, so Tab follows the eye (no CSS reordering needed). On a
+    narrow screen all but the brand fold behind the Menu button, which comes right after it."""
     tree = _tree(alice_client.get("/activities/").content)
 
     (row,) = tree.find_class("header-row")
+    (menu,) = tree.find_class("site-menu")
     order = [child.get("class", "").split()[0] for child in row]
+    folded = [child.get("class", "").split()[0] for child in menu]
 
-    assert order[0] == "brand"
-    assert order[-1] == "main-nav"
-    assert order.index("user-box") < order.index("main-nav")
+    assert order == ["brand", "menu-toggle", "site-menu"]
+    assert folded[-1] == "main-nav"
+    assert folded.index("user-box") < folded.index("language-form") < folded.index("main-nav")
 
 
 def test_the_import_preview_binds_every_mapping_field(as_persona):

@@ -16,7 +16,7 @@ from bomca.accounts.models import User
 from bomca.activities.models import Activity
 from bomca.people.models import Attendance
 from bomca.reference.models import Programme
-from tests.e2e.conftest import Browse, Steps
+from tests.e2e.conftest import NARROW, Browse, Steps
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -67,6 +67,47 @@ def test_a_person_switches_the_interface_to_russian_and_it_stays_russian(
     again.goto("/activities/")
     expect(again.locator("html")).to_have_attribute("lang", "ru")
     steps.take("next visit", again)
+
+
+def test_on_a_phone_the_menu_folds_behind_one_button_and_opens_with_it(
+    browse: Browse, steps: Steps, personas: dict[str, User]
+):
+    page = browse.page(personas["pm"], viewport=NARROW)
+    page.goto("/dashboard/")
+    menu = page.get_by_role("button", name="Menu")
+    navigation = page.get_by_role("navigation", name="Main")
+
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(navigation).to_be_hidden()
+    header = page.locator(".site-header").bounding_box()
+    assert header is not None
+    assert header["height"] < 100, header
+    steps.take("folded")
+
+    menu.click()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    expect(navigation).to_be_visible()
+    expect(page.locator(".user-box")).to_contain_text("persona-pm")
+    expect(page.get_by_label("Language")).to_be_visible()
+    steps.take("open")
+    page.keyboard.press("Escape")
+    expect(navigation).to_be_hidden()
+    expect(menu).to_be_focused()
+
+    menu.click()
+    navigation.get_by_role("link", name="Activities").click()
+    expect(page.get_by_role("heading", name="Activity register")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Main")).to_be_hidden()
+
+
+def test_on_a_wide_screen_the_menu_is_always_open_and_the_button_is_not_shown(
+    browse: Browse, personas: dict[str, User]
+):
+    page = browse.page(personas["pm"])
+    page.goto("/dashboard/")
+
+    expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+    expect(page.locator(".menu-toggle")).to_be_hidden()
 
 
 def test_a_coordinator_records_an_activity_after_fixing_the_dates(
