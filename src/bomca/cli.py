@@ -3,19 +3,42 @@
 from __future__ import annotations
 
 import argparse
+import gettext
+import importlib.resources
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from django.utils.translation import gettext as _
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEMO_USERNAME = "demo"
+
+Handler: TypeAlias = Callable[[argparse.Namespace], int]
+
+
+def gettext_noop(message: str) -> str:
+    """Mark a text for makemessages, untranslated; Django's function of that name needs settings."""
+    return message
+
+
+def summary(text: str) -> Callable[[Handler], Handler]:
+    """Give a command its one-line summary: its docstring, and its line in ``bomca --help``.
+
+    A decorator, not a docstring, because makemessages reads no docstrings: the text is marked
+    with ``gettext_noop`` where it is written, and translated when the help is shown.
+    """
+
+    def document(handler: Handler) -> Handler:
+        handler.__doc__ = text
+        return handler
+
+    return document
 
 
 def _django_setup() -> None:
@@ -43,8 +66,12 @@ def _language_activate() -> None:
 # --- commands -----------------------------------------------------------------------------
 
 
+@summary(
+    gettext_noop(
+        "Create or migrate the database and load the BOMCA 10 reference data (idempotent)."
+    )
+)
 def cmd_init(args: argparse.Namespace) -> int:
-    """Create or migrate the database and load the BOMCA 10 reference data (idempotent)."""
     from django.core.management import call_command
 
     from bomca.dataset import dataset_load
@@ -61,8 +88,10 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+@summary(
+    gettext_noop("Initialise, create the demo user (password printed once) and serve on localhost.")
+)
 def cmd_demo(args: argparse.Namespace) -> int:
-    """Initialise, create the demo user (password printed once) and serve on localhost."""
     cmd_init(argparse.Namespace(dataset=None))
     from django.conf import settings
 
@@ -91,8 +120,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return _serve(host=args.host, port=args.port, workers=args.workers)
 
 
+@summary(
+    gettext_noop("Serve the application with gunicorn; static files are served by whitenoise.")
+)
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Serve the application with gunicorn; static files are served by whitenoise."""
     return _serve(host=args.host, port=args.port, workers=args.workers)
 
 
@@ -134,8 +165,8 @@ def weak_secret_key(key: str) -> bool:
     return len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure")
 
 
+@summary(gettext_noop("Print the key figures of a programme for a period, as JSON or as tables."))
 def cmd_figures(args: argparse.Namespace) -> int:
-    """Print the key figures of a programme for a period, as JSON or as tables."""
     from bomca.core.periods import parse_period
     from bomca.reference.selectors import programme_get
     from bomca.reporting.selectors import key_figures
@@ -280,8 +311,12 @@ def _print_indicator_table(console: Any, indicators: list[dict[str, Any]]) -> No
     console.print(table)
 
 
+@summary(
+    gettext_noop(
+        "Build a newsletter issue, chosen by its quarter, as PDF or HTML in English or Russian."
+    )
+)
 def cmd_newsletter(args: argparse.Namespace) -> int:
-    """Build a newsletter issue, chosen by its quarter, as PDF or HTML in English or Russian."""
     import time
 
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -369,8 +404,12 @@ def _write_atomically(path: Path, content: bytes) -> None:
         ) from None
 
 
+@summary(
+    gettext_noop(
+        "Import a spreadsheet (XLSX, XLS, ODS, CSV) of participants or activities, all or nothing."
+    )
+)
 def cmd_import(args: argparse.Namespace) -> int:
-    """Import a spreadsheet (XLSX, XLS, ODS, CSV) of participants or activities, all or nothing."""
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
     from bomca.activities.models import Activity
@@ -519,8 +558,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+@summary(
+    gettext_noop("Data-subject requests: export everything held on a participant, or erase it.")
+)
 def cmd_people(args: argparse.Namespace) -> int:
-    """Data-subject requests: export everything held on a participant, or erase it."""
     from bomca.accounts.models import AuditEventKind
     from bomca.accounts.services import audit_event_record
     from bomca.core.errors import ApplicationError
@@ -565,8 +606,10 @@ def cmd_people(args: argparse.Namespace) -> int:
     return 0
 
 
+@summary(
+    gettext_noop("Grant projects: list them with their totals, or move one to its next status.")
+)
 def cmd_grants(args: argparse.Namespace) -> int:
-    """Grant projects: list them with their totals, or move one to its next status."""
     return _list_or_move(
         args,
         "grants",
@@ -670,8 +713,10 @@ def _grants_move(args: argparse.Namespace) -> int:
     return 0
 
 
+@summary(
+    gettext_noop("Procurement needs: list them with their totals, or move one to another step.")
+)
 def cmd_procurement(args: argparse.Namespace) -> int:
-    """Procurement needs: list them with their totals, or move one to another step."""
     return _list_or_move(
         args,
         "procurement",
@@ -748,8 +793,12 @@ def _procurement_move(args: argparse.Namespace) -> int:
     return 0
 
 
+@summary(
+    gettext_noop(
+        "IATI 2.03: export programmes as activity XML, or validate any IATI activity file."
+    )
+)
 def cmd_iati(args: argparse.Namespace) -> int:
-    """IATI 2.03: export programmes as activity XML, or validate any IATI activity file."""
     if args.action == "validate":
         return _iati_validate(args)
     return _iati_export(args)
@@ -830,8 +879,12 @@ def _iati_validate(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
+@summary(
+    gettext_noop(
+        "Add a deterministic synthetic portfolio (programmes SYN01...) beside the reference data."
+    )
+)
 def cmd_generate(args: argparse.Namespace) -> int:
-    """Add a deterministic synthetic portfolio (programmes SYN01...) beside the reference data."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
     from rich.table import Table
@@ -873,8 +926,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+@summary(gettext_noop("Write a backup (database, uploaded files, checksums) to one ZIP file."))
 def cmd_backup(args: argparse.Namespace) -> int:
-    """Write a backup (database, uploaded files, checksums) to one ZIP file."""
     from bomca.backup import backup_create
 
     report = backup_create(path=args.output)
@@ -885,8 +938,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+@summary(
+    gettext_noop("Restore a backup into an empty installation, after checking every checksum.")
+)
 def cmd_restore(args: argparse.Namespace) -> int:
-    """Restore a backup into an empty installation, after checking every checksum."""
     from bomca.backup import backup_restore
 
     report = backup_restore(path=args.file)
@@ -897,16 +952,18 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+@summary(
+    gettext_noop("Run one of Django's management commands, e.g. ``bomca manage createsuperuser``.")
+)
 def cmd_manage(args: argparse.Namespace) -> int:
-    """Run one of Django's management commands, e.g. ``bomca manage createsuperuser``."""
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["bomca manage", *args.arguments])
     return 0
 
 
+@summary(gettext_noop("Print this command-line reference as Markdown (it is kept in docs/cli.md)."))
 def cmd_docs(args: argparse.Namespace) -> int:
-    """Print this command-line reference as Markdown (it is kept in docs/cli.md)."""
     print(cli_reference(), end="")
     return 0
 
@@ -922,10 +979,17 @@ def _port(text: str) -> int:
 
 
 def _serve_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default=DEFAULT_HOST, help="address to listen on (%(default)s)")
-    parser.add_argument("--port", type=_port, default=DEFAULT_PORT, help="port (%(default)s)")
     parser.add_argument(
-        "--workers", type=int, default=2, help="gunicorn worker processes (%(default)s)"
+        "--host", default=DEFAULT_HOST, help=gettext_noop("address to listen on (%(default)s)")
+    )
+    parser.add_argument(
+        "--port", type=_port, default=DEFAULT_PORT, help=gettext_noop("port (%(default)s)")
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help=gettext_noop("gunicorn worker processes (%(default)s)"),
     )
 
 
@@ -953,65 +1017,89 @@ def _list_and_move_options(
     parser.add_argument("--status", help=status_help)
     parser.add_argument("--country", help=country_help)
     parser.add_argument(
-        "--programme", help="list: programme code, e.g. BOMCA10 (default: the default programme)"
+        "--programme",
+        help=gettext_noop("list: programme code, e.g. BOMCA10 (default: the default programme)"),
     )
     parser.add_argument("--to", help=to_help)
-    parser.add_argument("--date", type=_day, help="move: the day of the step (default: today)")
+    parser.add_argument(
+        "--date", type=_day, help=gettext_noop("move: the day of the step (default: today)")
+    )
     parser.add_argument("--note", default="", help=note_help)
-    parser.add_argument("--by", help="move: the username recorded as having made the step")
+    parser.add_argument(
+        "--by", help=gettext_noop("move: the username recorded as having made the step")
+    )
 
 
 def _grants_options(parser: argparse.ArgumentParser) -> None:
     _list_and_move_options(
         parser,
-        action_help="list: the projects and their totals per currency; move: one status step",
+        action_help=gettext_noop(
+            "list: the projects and their totals per currency; move: one status step"
+        ),
         key="contract",
-        key_help="move: the contract number, e.g. BOMCA10-CfP-1-G01",
-        status_help="list: only projects in this status (contracted, ongoing, final_report, "
-        "closed, terminated)",
-        country_help="list: only projects in this country, e.g. KG",
-        to_help="move: the new status; from contracted: ongoing or terminated; from ongoing: "
-        "final_report or terminated; from final_report: closed",
-        note_help="move: why, or what happened (required to terminate)",
+        key_help=gettext_noop("move: the contract number, e.g. BOMCA10-CfP-1-G01"),
+        status_help=gettext_noop(
+            "list: only projects in this status (contracted, ongoing, final_report, "
+            "closed, terminated)"
+        ),
+        country_help=gettext_noop("list: only projects in this country, e.g. KG"),
+        to_help=gettext_noop(
+            "move: the new status; from contracted: ongoing or terminated; from ongoing: "
+            "final_report or terminated; from final_report: closed"
+        ),
+        note_help=gettext_noop("move: why, or what happened (required to terminate)"),
     )
 
 
 def _procurement_options(parser: argparse.ArgumentParser) -> None:
     _list_and_move_options(
         parser,
-        action_help="list: the needs and their totals per currency; move: one step of a need",
+        action_help=gettext_noop(
+            "list: the needs and their totals per currency; move: one step of a need"
+        ),
         key="reference",
-        key_help="move: the need's reference, e.g. PR-KG-2023-003",
-        status_help="list: only needs in this status (identified, specified, tendered, "
-        "evaluated, contracted, delivered, handed_over, on_hold, cancelled)",
-        country_help="list: only needs of this country, e.g. KG",
-        to_help="move: the new status: the next step, on_hold or cancelled; from on_hold, the "
-        "step it was held at",
-        note_help="move: why, or what happened (required for on_hold, cancelled)",
+        key_help=gettext_noop("move: the need's reference, e.g. PR-KG-2023-003"),
+        status_help=gettext_noop(
+            "list: only needs in this status (identified, specified, tendered, "
+            "evaluated, contracted, delivered, handed_over, on_hold, cancelled)"
+        ),
+        country_help=gettext_noop("list: only needs of this country, e.g. KG"),
+        to_help=gettext_noop(
+            "move: the new status: the next step, on_hold or cancelled; from on_hold, the "
+            "step it was held at"
+        ),
+        note_help=gettext_noop("move: why, or what happened (required for on_hold, cancelled)"),
     )
 
 
 def _generate_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--programmes", type=int, default=50, help="how many programmes (%(default)s)"
+        "--programmes", type=int, default=50, help=gettext_noop("how many programmes (%(default)s)")
     )
     parser.add_argument(
         "--years",
         type=int,
         default=10,
-        help="years of each, ending with the reference data's last year (%(default)s)",
+        help=gettext_noop(
+            "years of each, ending with the reference data's last year (%(default)s)"
+        ),
     )
     parser.add_argument(
-        "--seed", type=int, default=1, help="the same seed gives the same rows (%(default)s)"
+        "--seed",
+        type=int,
+        default=1,
+        help=gettext_noop("the same seed gives the same rows (%(default)s)"),
     )
     parser.add_argument(
         "--resume",
         action="store_true",
-        help="continue an interrupted run: keep the programmes it wrote (same seed and years)",
+        help=gettext_noop(
+            "continue an interrupted run: keep the programmes it wrote (same seed and years)"
+        ),
     )
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+COMMANDS: dict[str, Handler] = {
     "init": cmd_init,
     "demo": cmd_demo,
     "serve": cmd_serve,
@@ -1030,30 +1118,81 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
-def _formatter(prog: str) -> argparse.HelpFormatter:
-    # A fixed width keeps the generated reference (docs/cli.md) the same on every terminal.
-    return argparse.HelpFormatter(prog, width=100)
+# argparse's own words, for makemessages: argparse asks the stdlib's default domain for them,
+# where no catalogue of ours is, so _HelpFormatter translates them with the rest of the help.
+ARGPARSE_WORDS = (
+    gettext_noop("usage: "),
+    gettext_noop("positional arguments"),
+    gettext_noop("options"),
+    gettext_noop("show this help message and exit"),
+)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def help_catalogue(language: str) -> gettext.NullTranslations:
+    """The catalogue the help is shown with, read without Django (``--help`` loads no settings)."""
+    locale = importlib.resources.files("bomca") / "locale"
+    return gettext.translation("django", str(locale), languages=[language], fallback=True)
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """Help in a catalogue's language: the parser holds English, translated as it is shown."""
+
+    def __init__(self, prog: str, *, catalogue: gettext.NullTranslations) -> None:
+        # A fixed width keeps the generated reference (docs/cli.md) the same on every terminal.
+        super().__init__(prog, width=100)
+        self._catalogue = catalogue
+
+    def _translate(self, text: str | None) -> str | None:
+        # gettext("") would answer with the catalogue's header.
+        return self._catalogue.gettext(text) if text else text
+
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[Any],
+        prefix: str | None = None,
+    ) -> None:
+        # A prefix of "" (argparse's, for a subcommand's prog) stays empty.
+        if prefix is None:
+            prefix = self._catalogue.gettext("usage: ")
+        super().add_usage(usage, actions, groups, prefix)
+
+    def start_section(self, heading: str | None) -> None:
+        super().start_section(self._translate(heading))
+
+    def add_text(self, text: str | None) -> None:
+        super().add_text(self._translate(text))
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        return self._translate(super()._get_help_string(action))
+
+
+def build_parser(*, language: str = "en") -> argparse.ArgumentParser:
+    """The parser of every command; its help is shown in ``language`` (English by default)."""
+    catalogue = help_catalogue(language)
+
+    def formatter(prog: str) -> argparse.HelpFormatter:
+        return _HelpFormatter(prog, catalogue=catalogue)
+
     parser = argparse.ArgumentParser(
         prog="bomca",
-        formatter_class=_formatter,
-        description="BOMCA Programme Information System. Configuration comes from the "
-        "environment: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, BOMCA_VAR_DIR.",
+        formatter_class=formatter,
+        description=gettext_noop(
+            "BOMCA Programme Information System. Configuration comes from the "
+            "environment: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, BOMCA_VAR_DIR."
+        ),
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="command")
     for name, function in COMMANDS.items():
-        summary = (function.__doc__ or "").strip().splitlines()[0]
-        command = sub.add_parser(
-            name, help=summary, description=summary, formatter_class=_formatter
-        )
+        line = (function.__doc__ or "").strip().splitlines()[0]
+        command = sub.add_parser(name, help=line, description=line, formatter_class=formatter)
         command.set_defaults(handler=function)
         if name == "init":
             command.add_argument(
                 "--dataset",
                 type=Path,
-                help="load this dataset file instead of the BOMCA 10 reference data",
+                help=gettext_noop("load this dataset file instead of the BOMCA 10 reference data"),
             )
         elif name in ("demo", "serve"):
             _serve_options(command)
@@ -1061,102 +1200,161 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument(
                 "--period",
                 required=True,
-                help="2023Q2 (quarter), 2023 (year), 2023-04 (month) or 2021-04..2025-09 (range)",
+                help=gettext_noop(
+                    "2023Q2 (quarter), 2023 (year), 2023-04 (month) or 2021-04..2025-09 (range)"
+                ),
             )
             command.add_argument(
-                "--programme", help="programme code, e.g. BOMCA10 (default: the default programme)"
+                "--programme",
+                help=gettext_noop("programme code, e.g. BOMCA10 (default: the default programme)"),
             )
             command.add_argument(
-                "--format", choices=("json", "table"), default="table", help="output (%(default)s)"
+                "--format",
+                choices=("json", "table"),
+                default="table",
+                help=gettext_noop("output (%(default)s)"),
             )
         elif name == "newsletter":
-            command.add_argument("period", help="the quarter of the issue, e.g. 2023Q2")
             command.add_argument(
-                "--lang", choices=("en", "ru"), default="en", help="language (%(default)s)"
+                "period", help=gettext_noop("the quarter of the issue, e.g. 2023Q2")
             )
             command.add_argument(
-                "--format", choices=("pdf", "html"), default="pdf", help="output (%(default)s)"
+                "--lang",
+                choices=("en", "ru"),
+                default="en",
+                help=gettext_noop("language (%(default)s)"),
+            )
+            command.add_argument(
+                "--format",
+                choices=("pdf", "html"),
+                default="pdf",
+                help=gettext_noop("output (%(default)s)"),
             )
             command.add_argument(
                 "-o",
                 "--output",
                 type=Path,
-                help="file to write (default: BOMCA10-newsletter-6-2023Q2-en.pdf style)",
+                help=gettext_noop(
+                    "file to write (default: BOMCA10-newsletter-6-2023Q2-en.pdf style)"
+                ),
             )
             command.add_argument(
-                "--programme", help="programme code, e.g. BOMCA10 (default: the default programme)"
+                "--programme",
+                help=gettext_noop("programme code, e.g. BOMCA10 (default: the default programme)"),
             )
             command.add_argument(
                 "--create",
                 action="store_true",
-                help="create a draft issue from the records when the quarter has none",
+                help=gettext_noop(
+                    "create a draft issue from the records when the quarter has none"
+                ),
             )
         elif name == "import":
             command.add_argument(
                 "kind",
                 choices=("participants", "activities", "procurement-items"),
-                help="what the file holds",
+                help=gettext_noop("what the file holds"),
             )
-            command.add_argument("file", type=Path, help="an XLSX, XLS, ODS or CSV file")
+            command.add_argument(
+                "file", type=Path, help=gettext_noop("an XLSX, XLS, ODS or CSV file")
+            )
             command.add_argument(
                 "--activity",
-                help="participants: the activity's code, e.g. C4-UZ-2023-025 (required)",
+                help=gettext_noop(
+                    "participants: the activity's code, e.g. C4-UZ-2023-025 (required)"
+                ),
             )
             command.add_argument(
                 "--programme",
-                help="activities: the programme's code, e.g. BOMCA10 (default: the default one)",
+                help=gettext_noop(
+                    "activities: the programme's code, e.g. BOMCA10 (default: the default one)"
+                ),
             )
             command.add_argument(
-                "--need", help="procurement-items: the need's reference, e.g. PR-KG-2023-003"
-            )
-            command.add_argument("--mapping", help="a column mapping saved under this name")
-            command.add_argument(
-                "--sheet", help="the sheet to read (default: the first with headings)"
+                "--need",
+                help=gettext_noop("procurement-items: the need's reference, e.g. PR-KG-2023-003"),
             )
             command.add_argument(
-                "--header-row", type=int, help="the row of headings, 1-based (default: detected)"
+                "--mapping", help=gettext_noop("a column mapping saved under this name")
             )
             command.add_argument(
-                "--dry-run", action="store_true", help="check and report, write nothing"
+                "--sheet", help=gettext_noop("the sheet to read (default: the first with headings)")
+            )
+            command.add_argument(
+                "--header-row",
+                type=int,
+                help=gettext_noop("the row of headings, 1-based (default: detected)"),
+            )
+            command.add_argument(
+                "--dry-run",
+                action="store_true",
+                help=gettext_noop("check and report, write nothing"),
             )
         elif name == "people":
             command.add_argument(
-                "action", choices=("export-subject", "erase"), help="the data-subject request"
-            )
-            command.add_argument("--id", type=int, required=True, help="the participant's number")
-            command.add_argument(
-                "-o", "--output", type=Path, help="export-subject: write the JSON to this file"
+                "action",
+                choices=("export-subject", "erase"),
+                help=gettext_noop("the data-subject request"),
             )
             command.add_argument(
-                "--yes", action="store_true", help="erase: confirm that it cannot be undone"
+                "--id", type=int, required=True, help=gettext_noop("the participant's number")
+            )
+            command.add_argument(
+                "-o",
+                "--output",
+                type=Path,
+                help=gettext_noop("export-subject: write the JSON to this file"),
+            )
+            command.add_argument(
+                "--yes",
+                action="store_true",
+                help=gettext_noop("erase: confirm that it cannot be undone"),
             )
         elif name == "grants":
             _grants_options(command)
         elif name == "procurement":
             _procurement_options(command)
         elif name == "iati":
-            command.add_argument("action", choices=("export", "validate"), help="what to do")
-            command.add_argument("file", type=Path, nargs="?", help="validate: the XML file")
             command.add_argument(
-                "--programme", help="export: programme code, e.g. BOMCA10 (default: the default)"
+                "action", choices=("export", "validate"), help=gettext_noop("what to do")
             )
             command.add_argument(
-                "--all", action="store_true", help="export: every programme with IATI settings"
+                "file", type=Path, nargs="?", help=gettext_noop("validate: the XML file")
             )
             command.add_argument(
-                "-o", "--output", type=Path, help="export: the file to write (BOMCA10-iati.xml)"
+                "--programme",
+                help=gettext_noop("export: programme code, e.g. BOMCA10 (default: the default)"),
+            )
+            command.add_argument(
+                "--all",
+                action="store_true",
+                help=gettext_noop("export: every programme with IATI settings"),
+            )
+            command.add_argument(
+                "-o",
+                "--output",
+                type=Path,
+                help=gettext_noop("export: the file to write (BOMCA10-iati.xml)"),
             )
         elif name == "generate":
             _generate_options(command)
         elif name == "backup":
             command.add_argument(
-                "-o", "--output", type=Path, required=True, help="the ZIP file to write"
+                "-o",
+                "--output",
+                type=Path,
+                required=True,
+                help=gettext_noop("the ZIP file to write"),
             )
         elif name == "restore":
-            command.add_argument("file", type=Path, help="a ZIP file made by 'bomca backup'")
+            command.add_argument(
+                "file", type=Path, help=gettext_noop("a ZIP file made by 'bomca backup'")
+            )
         elif name == "manage":
             command.add_argument(
-                "arguments", nargs=argparse.REMAINDER, help="the management command and its options"
+                "arguments",
+                nargs=argparse.REMAINDER,
+                help=gettext_noop("the management command and its options"),
             )
     return parser
 
@@ -1177,7 +1375,8 @@ def cli_reference() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``bomca`` console script."""
-    args = build_parser().parse_args(argv)
+    # The help speaks BOMCA_LANGUAGE too; an unknown language is refused below, not here.
+    args = build_parser(language=os.environ.get("BOMCA_LANGUAGE") or "en").parse_args(argv)
     if args.command == "docs":
         return cmd_docs(args)
     from django.core.exceptions import ImproperlyConfigured, ValidationError
