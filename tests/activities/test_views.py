@@ -47,7 +47,7 @@ def test_the_detail_page_shows_what_where_and_when(alice_client: Client, bomca10
     assert html.find_all("h1")[0].text.startswith("National workshop on investigating trafficking")
     assert _detail_row(html, "Host country") == "Kazakhstan"
     assert _detail_row(html, "Where") == "Almaty, Kazakhstan"
-    assert _detail_row(html, "Dates") == "12 April 2023 – 14 April 2023"
+    assert _detail_row(html, "Dates") == "12–14 April 2023"
     assert _detail_row(html, "Status") == "Implemented"
 
 

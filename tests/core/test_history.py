@@ -192,8 +192,8 @@ def test_deleting_an_activity_keeps_its_history_and_adds_a_deletion(bomca10: Pro
 # The history page
 
 
-def _history_rows(client: Client, code: str) -> list[Element]:
-    response = client.get(f"/activities/{code}/history/")
+def _history_rows(client: Client, code: str, **headers: str) -> list[Element]:
+    response = client.get(f"/activities/{code}/history/", **headers)
     assert response.status_code == 200
     return page(response).find_all("table", cls="history")[0].find_all("tbody")[0].find_all("tr")
 
@@ -219,6 +219,19 @@ def test_the_history_page_says_who_changed_which_field_from_what_to_what(
         for item in changes.find_all("li")
     ]
     assert ("title (English)", old, "Synthetic corrected title") in shown
+
+
+def test_the_history_page_shows_a_choice_by_its_label_in_the_reader_s_language(
+    alice_client: Client, bomca10: Programme
+):
+    _edit(alice_client, SEED, status="cancelled")
+
+    english = _history_rows(alice_client, SEED)[0].find_all("td")[3].text
+    russian = _history_rows(alice_client, SEED, HTTP_ACCEPT_LANGUAGE="ru")[0].find_all("td")[3].text
+
+    assert "status : Implemented → Cancelled" in english
+    assert "implemented" not in english
+    assert "статус : Проведено → Отменено" in russian
 
 
 def test_the_history_page_names_the_system_for_the_loaded_dataset(

@@ -279,6 +279,20 @@ def test_the_trainers_page_shows_who_trained_across_a_border(client, personas):
     assert rows["Synthetic trainer TM-01"][3:] == ["0", "C1-TM-2023-002, C1-TM-2023-014"]
 
 
+def test_the_russian_trainers_page_names_the_host_countries_in_russian(client, personas):
+    manager = personas["pm"]
+    manager.language = "ru"
+    manager.save(update_fields=["language"])
+
+    rows = {
+        row[0]: row for row in rows_of(as_persona(client, personas, "pm").get("/people/trainers/"))
+    }
+
+    assert rows["Synthetic trainer KZ-01"][1] == "Казахстан"
+    assert "(в другой стране: Туркменистан)" in rows["Synthetic trainer KZ-01"][4]
+    assert "Turkmenistan" not in rows["Synthetic trainer KZ-01"][4]
+
+
 def test_the_trainers_page_is_searched_and_paged(client, personas, monkeypatch):
     monkeypatch.setattr(people_views, "PAGE_SIZE", 2)
     manager = as_persona(client, personas, "pm")

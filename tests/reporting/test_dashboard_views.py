@@ -168,6 +168,13 @@ def test_the_dashboard_speaks_russian(alice_client: Client, bomca10: Programme):
     html = page(response)
 
     assert _kpis(html) == ["25", "472", "28%", "3"]
+    # Each label agrees with its number: 25 мероприятий, 472 участника, 3 мероприятия.
+    assert [label.text for label in html.find_all("p", cls="kpi-label")] == [
+        "мероприятий проведено",
+        "участника",
+        "участников — женщины",
+        "мероприятия, проведённых национальными тренерами в других странах",
+    ]
     titles = [card.find_all("title")[0].text for card in html.find_all("figure")]
     assert len(titles) == len(CHART_NAMES)
     assert all(CYRILLIC.search(title) for title in titles), titles

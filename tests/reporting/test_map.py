@@ -253,7 +253,7 @@ def test_unknown_and_misplaced_cities_count_under_their_country_only(q2):
         ("Tashkent", "Kazakhstan", 1),
     ]
     assert set(_dots(svg)) == {"Astana", "Khujand"}
-    assert "Nowhere-on-Earth 3" in svg.find(f"{SVG}desc").text
+    assert "Nowhere-on-Earth — Kazakhstan, 3 activities" in svg.find(f"{SVG}desc").text
 
 
 def test_a_period_with_nothing_draws_the_countries_blank_with_no_dot(bomca10):

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from bomca.core.dates import day_span
 from bomca.core.history import audited
 from bomca.core.models import ProvenancedModel, VersionedModel
 from bomca.reference.models import Component, Country, Organisation, Programme, _in_language
@@ -178,9 +179,8 @@ class Activity(ProvenancedModel, VersionedModel):
 
     @property
     def dates_display(self) -> str:
-        if self.start_date == self.end_date:
-            return date_format(self.start_date)
-        return f"{date_format(self.start_date)} – {date_format(self.end_date)}"
+        """'19–21 September 2023' / '19–21 сентября 2023 г.': the month and year said once."""
+        return day_span(self.start_date, self.end_date)
 
     @property
     def location_display(self) -> str:

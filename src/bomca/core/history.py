@@ -117,8 +117,8 @@ def history_entries(
             changes = tuple(
                 Change(
                     field=str(opts.get_field(name).verbose_name),
-                    old=_display(old, record),
-                    new=_display(new, record),
+                    old=_display(old, record, opts.get_field(name)),
+                    new=_display(new, record, opts.get_field(name)),
                 )
                 for name, old, new in _diff(before, record, m2m)
             )
@@ -224,10 +224,14 @@ def _m2m_rows(records: Sequence[Any]) -> _M2MRows:
 _IDS_PER_QUERY = 900
 
 
-def _display(value: Any, record: Any) -> str:
-    """A field's value for people: related records by name, lists joined, empty as a dash."""
+def _display(value: Any, record: Any, field: Any) -> str:
+    """A field's value for people: a choice by its label in the reader's language, related
+    records by name, lists joined, empty as a dash."""
     if value is None or value == "":
         return "—"
+    choices = getattr(field, "flatchoices", None)
+    if choices and not isinstance(value, list):
+        value = dict(choices).get(value, value)
     if isinstance(value, list):
         owner = record.instance_type._meta.model_name
         names = [str(item) for row in value for key, item in row.items() if key != owner]

@@ -26,6 +26,7 @@ from bomca.core.spreadsheets import SPREADSHEET_TYPES, Cell, spreadsheet_respons
 from bomca.people.models import Attendance, AttendanceRole, Participant, Trainer
 from bomca.people.selectors import duplicate_groups
 from bomca.people.services import merge_plan, participants_merge
+from bomca.reference.models import _in_language
 
 PAGE_SIZE = 50
 #: A trainer's latest sessions listed on the trainers' page; the others are counted.
@@ -175,7 +176,13 @@ def trainer_list_view(request: HttpRequest) -> HttpResponse:
             participant__in=[trainer.participant_id for trainer in page.object_list],
             role__in=[AttendanceRole.TRAINER, AttendanceRole.SPEAKER],
         )
-        .values("participant_id", "activity__host_country__name_en", "activity__code")
+        .values(
+            "participant_id",
+            "activity__code",
+            "activity__host_country_id",
+            "activity__host_country__name_en",
+            "activity__host_country__name_ru",
+        )
         .order_by("activity__start_date", "activity__code")
     )
     by_trainer: dict[int, list[Any]] = {}
@@ -183,18 +190,24 @@ def trainer_list_view(request: HttpRequest) -> HttpResponse:
         by_trainer.setdefault(row["participant_id"], []).append(row)
     rows = []
     for trainer in page.object_list:
-        sessions = by_trainer.get(trainer.participant_id, [])
+        sessions = [
+            {
+                "code": row["activity__code"],
+                # The host country when it is not the trainer's own, in the reader's language.
+                "abroad_in": _in_language(
+                    row["activity__host_country__name_en"], row["activity__host_country__name_ru"]
+                )
+                if row["activity__host_country_id"] not in (None, trainer.home_country_id)
+                else "",
+            }
+            for row in by_trainer.get(trainer.participant_id, [])
+        ]
         rows.append(
             {
                 "trainer": trainer,
                 "shown": sessions[-TRAINER_SESSIONS_SHOWN:],
                 "more": max(0, len(sessions) - TRAINER_SESSIONS_SHOWN),
-                "abroad": sum(
-                    1
-                    for row in sessions
-                    if row["activity__host_country__name_en"]
-                    and row["activity__host_country__name_en"] != trainer.home_country.name_en
-                ),
+                "abroad": sum(1 for session in sessions if session["abroad_in"]),
             }
         )
     context = {

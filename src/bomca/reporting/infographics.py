@@ -12,13 +12,13 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 from django.db import models
-from django.utils.formats import date_format
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from bomca.accounts.access import published_count
 from bomca.activities.models import ActivityType, Format, Scope
 from bomca.activities.selectors import NO_HOST_COUNTRY
+from bomca.core.dates import day_span, month_name, month_year
 from bomca.people.models import Sex
 from bomca.people.selectors import UNKNOWN_ORGANISATION
 from bomca.reference.models import Country, OrganisationKind, _in_language
@@ -45,18 +45,6 @@ def _choices(choices: type[models.TextChoices]) -> dict[str, str]:
     return {str(value): str(label) for value, label in choices.choices}
 
 
-def _month(day: date) -> str:
-    """The month's name in the nominative; lower case in Russian, as Russian writes it."""
-    name = date_format(day, "F")
-    language = get_language() or "en"
-    return name.lower() if language.startswith("ru") else name
-
-
-def month_year(day: date) -> str:
-    """'April 2021' / 'апрель 2021'."""
-    return f"{_month(day)} {day.year}"
-
-
 def period_dates(start: date, end: date) -> str:
     """'April–June 2023' / 'апрель–июнь 2023': how a newsletter names its quarter; a period
     that does not run over whole months is named by its days."""
@@ -64,21 +52,10 @@ def period_dates(start: date, end: date) -> str:
     if not whole_months:
         return day_span(start, end)
     if start.year == end.year and start.month != end.month:
-        return f"{_month(start)}–{_month(end)} {end.year}"
+        return f"{month_name(start)}–{month_name(end)} {end.year}"
     if start.year == end.year:
         return month_year(start)
     return f"{month_year(start)} – {month_year(end)}"
-
-
-def day_span(start: date, end: date) -> str:
-    """'20–21 June 2023', '30 May – 2 June 2023', or one day."""
-    if start == end:
-        return date_format(start)
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{date_format(end)}"
-    if start.year == end.year:
-        return f"{date_format(start, 'MONTH_DAY_FORMAT')} – {date_format(end)}"
-    return f"{date_format(start)} – {date_format(end)}"
 
 
 def country_names(codes: set[str]) -> dict[str, str]:

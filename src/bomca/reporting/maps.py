@@ -284,8 +284,15 @@ def _map_summary(
         )
     if unplaced:
         parts.append(
-            _("Counted under their country only, their place not being on the map: %(places)s.")
-            % {"places": "; ".join(f"{city} {number(value)}" for city, _c, value in unplaced)}
+            _(
+                "Places not on the map, their activities counted under the country recorded "
+                "for them: %(places)s."
+            )
+            % {
+                "places": "; ".join(
+                    f"{city} — {country}, {_activities(value)}" for city, country, value in unplaced
+                )
+            }
         )
     if regional:
         parts.append(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django import forms, template
@@ -10,6 +10,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from bomca.core import glossary
+from bomca.core.dates import month_year
 from bomca.core.money import Totals, money_format, totals_format
 
 register = template.Library()
@@ -33,6 +34,12 @@ def minutes(value: timedelta | None) -> int:
     if value is None:
         return 0
     return max(0, -(-int(value.total_seconds()) // 60))
+
+
+@register.filter(name="month_year")
+def month_year_filter(value: date | None) -> str:
+    """'April 2021' / 'апрель 2021' (Django's "F Y" capitalises the Russian month)."""
+    return month_year(value) if value else ""
 
 
 @register.filter
