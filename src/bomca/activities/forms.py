@@ -156,6 +156,10 @@ class ActivityForm(forms.ModelForm):
         organisations = organisation_list(programme=programme)
         fields["beneficiary_organisations"].queryset = organisations  # type: ignore[attr-defined]
         fields["co_organisers"].queryset = organisations  # type: ignore[attr-defined]
+        for name in ("beneficiary_organisations", "co_organisers"):
+            fields[name].help_text = _(
+                "Hold Ctrl (⌘ on a Mac) and click to choose more than one, or to leave one out."
+            )
         if self.instance.pk is not None:
             fields["version"].initial = self.instance.version
         fields["format"].help_text = glossary.explanation("format")
