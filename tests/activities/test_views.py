@@ -162,6 +162,31 @@ def test_a_valid_activity_is_recorded_with_the_next_code(
     assert Activity.objects.count() == before[0] + 1
 
 
+def test_an_activity_may_be_recorded_with_its_russian_title_alone(
+    alice_client: Client, bomca10: Programme
+):
+    response = _post_new(
+        alice_client, bomca10, EMPTY_ROW, title_en="", title_ru="Синтетический семинар"
+    )
+
+    assert response.status_code == 302
+    activity = Activity.objects.get(code="C1-KG-2023-031")
+    # It stands in for the English title until someone translates it, as in the import.
+    assert (activity.title_en, activity.title_ru) == ("Синтетический семинар",) * 2
+
+
+def test_an_activity_without_any_title_is_refused_on_the_english_title(
+    alice_client: Client, bomca10: Programme, before
+):
+    response = _post_new(alice_client, bomca10, EMPTY_ROW, title_en="", title_ru="")
+
+    assert response.status_code == 422
+    assert errors_of(field_container(response, "title_en")) == [
+        "Give the title in English or in Russian."
+    ]
+    assert _nothing_saved(before)
+
+
 def test_a_recorded_activity_lands_on_its_page_with_a_message(
     alice_client: Client, bomca10: Programme
 ):

@@ -156,6 +156,12 @@ class ActivityForm(forms.ModelForm):
         organisations = organisation_list(programme=programme)
         fields["beneficiary_organisations"].queryset = organisations  # type: ignore[attr-defined]
         fields["co_organisers"].queryset = organisations  # type: ignore[attr-defined]
+        # Who works in Russian may give the Russian title alone; it stands in for the English
+        # one until someone translates it, as the activities import does.
+        fields["title_en"].required = False
+        fields["title_en"].help_text = _(
+            "Leave it empty to use the Russian title until translated."
+        )
         for name in ("beneficiary_organisations", "co_organisers"):
             fields[name].help_text = _(
                 "Hold Ctrl (⌘ on a Mac) and click to choose more than one, or to leave one out."
@@ -163,6 +169,15 @@ class ActivityForm(forms.ModelForm):
         if self.instance.pk is not None:
             fields["version"].initial = self.instance.version
         fields["format"].help_text = glossary.explanation("format")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("title_en") and "title_en" not in self.errors:
+            if cleaned.get("title_ru"):
+                cleaned["title_en"] = cleaned["title_ru"]
+            else:
+                self.add_error("title_en", _("Give the title in English or in Russian."))
+        return cleaned
 
     def service_data(self) -> dict[str, Any]:
         """The cleaned values, in the shape the activity services take."""
