@@ -32,6 +32,13 @@ INK = "#1d1d1b"
 MUTED = "#5b5b5b"
 FONT = "DejaVu Sans, Verdana, sans-serif"
 WIDTH = 480
+#: The widest a chart may be drawn and still sit at its own size in the newsletter's column
+#: (178 mm, 673 px), with a margin for the guesses of ``_text_width``.
+COLUMN = 650
+#: Room for a stacked chart's row labels: «Среднесрочная (национальный приоритет)» whole.
+STACKED_LABEL_LIMIT = 280
+#: A legend entry's symbol and the gap after it, in pixels.
+LEGEND_SYMBOL = 30
 #: Charts drawn at once (vl-convert draws outside the interpreter lock).
 RENDER_THREADS = 4
 
@@ -135,6 +142,24 @@ def _bar(data: ChartData) -> dict[str, Any]:
     return _base(alt.layer(bars, labels).properties(width=WIDTH - 200, height=height), data.title)
 
 
+def _text_width(text: str) -> int:
+    """About how wide ``text`` is drawn at 11 px in DejaVu Sans, in pixels (Cyrillic letters are
+    about 6.7 px, Latin ones 6)."""
+    return round(6.5 * len(text))
+
+
+def _legend_columns(series: Sequence[str], labels: Sequence[str]) -> int:
+    """How many of a stacked chart's series its legend puts in a row: as many as fit beside the
+    labels, which the legend starts after, within ``COLUMN`` (one row of five Russian statuses
+    made a chart 824 px wide, shrunk in the newsletter to two thirds of its size)."""
+    labels_width = min(max(map(_text_width, labels), default=0), STACKED_LABEL_LIMIT)
+    entry = max(map(_text_width, series), default=0) + LEGEND_SYMBOL
+    room = COLUMN - labels_width
+    if sum(_text_width(name) + LEGEND_SYMBOL for name in series) <= room:
+        return len(series)
+    return max(1, min(len(series), room // entry))
+
+
 def _stacked(data: ChartData) -> dict[str, Any]:
     """Horizontal bars split into series, each segment and each total labelled."""
     series: list[str] = data.options["series"]
@@ -165,7 +190,9 @@ def _stacked(data: ChartData) -> dict[str, Any]:
         totals.append({"label": label, "end": start, "text": number(total), "order": order})
     height = max(len(data.rows) * 28, 40)
     sort = alt.SortField("order")
-    y = alt.Y("label:N", sort=sort, title=None, axis=alt.Axis(ticks=False, domain=False))
+    labels = [str(row[0]) for row in data.rows]
+    axis = alt.Axis(ticks=False, domain=False, labelLimit=STACKED_LABEL_LIMIT)
+    y = alt.Y("label:N", sort=sort, title=None, axis=axis)
     scale = alt.Scale(domain=series, range=colours)
     segments = (
         alt.Chart(alt.Data(values=values))
@@ -178,7 +205,12 @@ def _stacked(data: ChartData) -> dict[str, Any]:
                 "series:N",
                 scale=scale,
                 sort=series,
-                legend=alt.Legend(title=None, orient="bottom", direction="horizontal"),
+                legend=alt.Legend(
+                    title=None,
+                    orient="bottom",
+                    direction="horizontal",
+                    columns=_legend_columns(series, labels),
+                ),
             ),
         )
     )

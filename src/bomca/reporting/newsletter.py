@@ -113,7 +113,8 @@ def placeholder_picture(caption: str, *, width: int = 800, height: int = 520) ->
         f'L{w} {h * 0.62} V{h} H0Z" fill="#b9cde0"/>'
         f'<path d="M{w * 0.08} {h * 0.92} L{w * 0.92} {h * 0.58}" '
         f'stroke="#16365c" stroke-width="3" stroke-dasharray="14 10" fill="none"/>'
-        f'<circle cx="{w * 0.78}" cy="{h * 0.22}" r="{h * 0.08}" fill="#d9a521"/>'
+        # The sun sits below the words, which can run almost from edge to edge (Russian).
+        f'<circle cx="{w * 0.78}" cy="{h * 0.34}" r="{h * 0.08}" fill="#d9a521"/>'
         f'<text x="{w / 2}" y="{h * 0.16}" text-anchor="middle" '
         f'font-family="DejaVu Sans, sans-serif" font-size="{h * 0.055:.0f}" fill="#16365c">'
         f"{label}</text></svg>"
