@@ -222,6 +222,18 @@ def test_a_donor_reads_the_timeline_without_who_made_each_step(client, personas)
     )
 
 
+def test_the_system_s_note_reads_in_russian_and_is_stored_in_english(client, personas):
+    donor = personas["donor"]
+    donor.language = "ru"
+    donor.save(update_fields=["language"])
+
+    html = page(_as(client, personas["donor"]).get("/procurement/PR-TJ-2023-004/"))
+
+    assert _timeline(html)[-1].endswith("Все позиции переданы полностью.")
+    need = ProcurementNeed.objects.get(reference="PR-TJ-2023-004")
+    assert need.status_changes.order_by("pk").last().note == "Every item handed over in full."
+
+
 def test_a_coordinator_does_not_find_a_need_of_another_country(client, personas):
     response = _as(client, personas["tjcoord"]).get("/procurement/PR-KG-2023-003/")
 

@@ -47,6 +47,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from bomca.accounts.models import User
 from bomca.core.errors import ApplicationError
@@ -288,11 +289,12 @@ def advance_when_complete(need: ProcurementNeed, *, to: str, by: User | None) ->
     previous = _BEFORE_AUTOMATIC[to]
     if need.status != previous or data_problems(need, to):
         return
+    # Stored in English, as the catalogue's key: the history shows it in the reader's language.
     if to == S.DELIVERED:
         last = Delivery.objects.filter(item__lot__need=need).latest("date").date
-        note = _("Every item delivered in full.")
+        note = gettext_noop("Every item delivered in full.")
     else:
         last = need.hand_overs.latest("date").date
-        note = _("Every item handed over in full.")
+        note = gettext_noop("Every item handed over in full.")
     _check_move(need, to, last, note)
     _apply_move(need, to, on=last, by=by, note=note, expected_version=None)
