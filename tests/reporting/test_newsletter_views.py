@@ -460,6 +460,18 @@ def test_another_issue_s_number_is_refused_when_editing(pm_client: Client, issue
 # --- drafting narratives again -------------------------------------------------------------
 
 
+def test_redrafting_a_published_issue_warns_that_readers_see_the_change(
+    pm_client: Client, issue6: NewsletterIssue
+):
+    warning = "This issue is published: drafting again changes what its readers download."
+    assert issue6.status == "published"
+    assert warning in page(pm_client.get(f"/newsletters/{issue6.pk}/")).by_id("redraft").parent.text
+
+    issue6.status = "draft"
+    issue6.save(update_fields=["status"])
+    assert warning not in page(pm_client.get(f"/newsletters/{issue6.pk}/")).text
+
+
 def test_redrafting_replaces_the_chosen_narratives_from_the_records(
     pm_client: Client, issue6: NewsletterIssue
 ):
