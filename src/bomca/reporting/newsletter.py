@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from bomca.activities.models import ActivityType
 from bomca.activities.selectors import NO_HOST_COUNTRY, UpcomingActivity
+from bomca.core.dates import day_span, month_year
 from bomca.core.richtext import rich_text_html
 from bomca.reference.models import Country, _in_language
 from bomca.reference.selectors import component_list
@@ -29,8 +30,6 @@ from bomca.reporting.charts import ChartData, charts_svg, number
 from bomca.reporting.infographics import (
     CountShown,
     country_names,
-    day_span,
-    month_year,
     period_charts,
     period_dates,
     published,

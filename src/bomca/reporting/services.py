@@ -18,12 +18,13 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from bomca.activities.models import Activity, ActivityType
 from bomca.activities.selectors import implemented_in
+from bomca.core.dates import day_span
 from bomca.core.errors import ApplicationError
 from bomca.core.models import Source
 from bomca.core.periods import Period, parse_period
 from bomca.core.richtext import rich_text_clean
 from bomca.reference.models import Component, Programme
-from bomca.reporting.infographics import day_span, period_dates
+from bomca.reporting.infographics import period_dates
 from bomca.reporting.models import (
     ComponentNarrative,
     Editorial,
