@@ -395,7 +395,8 @@ def test_a_missing_field_and_a_bad_count_row_are_named_together(personas, writer
 
     assert response.status_code == 400
     errors = response.json()["errors"]
-    assert errors["title_en"] == ["This field is required."]
+    # The web form's rule: the English title may be left out only for a Russian one.
+    assert errors["title_en"] == ["Give the title in English or in Russian."]
     assert list(errors) == ["title_en", "participant_counts.0.country"]
 
 
