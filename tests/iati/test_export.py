@@ -4,7 +4,7 @@ made from the same figures as the logframe, and free of personal data."""
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -27,11 +27,16 @@ from tests.factories import ProgrammeFactory
 SHARED_SCHEMA = Path(__file__).resolve().parents[3] / "shared" / "iati" / "schema"
 PACKAGED_SCHEMA = Path(__file__).resolve().parents[2] / "src" / "bomca" / "iati" / "data" / "schema"
 TODAY = date(2026, 11, 27)
+#: The file's stamp on that day: a test pins both, or the file is dated in the future of TODAY
+#: from the next day on (the rule that last-updated is not after today would fail).
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
 
 def exported(programme, **options) -> etree._ElementTree:
     buffer = io.BytesIO()
-    iati_export(programmes=[programme], out=buffer, today=options.pop("today", TODAY), **options)
+    options.setdefault("today", TODAY)
+    options.setdefault("now", NOW)
+    iati_export(programmes=[programme], out=buffer, **options)
     return etree.parse(io.BytesIO(buffer.getvalue()))
 
 
@@ -224,7 +229,7 @@ def test_without_published_components_every_result_sits_on_the_programme(bomca10
 
 def test_no_personal_data_appears_in_the_file(bomca10):
     buffer = io.BytesIO()
-    iati_export(programmes=[bomca10], out=buffer, today=TODAY)
+    iati_export(programmes=[bomca10], out=buffer, today=TODAY, now=NOW)
     text = buffer.getvalue().decode("utf-8")
 
     people = Participant.objects.exclude(full_name="")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import IO
 
@@ -43,15 +43,22 @@ def iati_export(
     programmes: Iterable[Programme],
     out: IO[bytes] | Path,
     today: date | None = None,
+    now: datetime | None = None,
     advance: Callable[[Programme], None] | None = None,
 ) -> ExportReport:
-    """Write the programmes (and their components) as one IATI activities file."""
-    today = today or timezone.localdate()
+    """Write the programmes (and their components) as one IATI activities file.
+
+    ``now`` stamps the file (generated and last-updated) and ``today`` dates what depends on
+    the day (status, actual dates, periods to date): both the clock's unless given, as a test
+    gives them to stay true on any day it runs.
+    """
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
     report = ExportReport()
     # The file's default language is English (xml:lang="en"): texts made here, such as the
     # kinds of payments, must not follow the language of the person who asked for it.
     with translation.override("en"):
-        _write_file(programmes, out, today, advance, report)
+        _write_file(programmes, out, today, now, advance, report)
     return report
 
 
@@ -59,10 +66,11 @@ def _write_file(
     programmes: Iterable[Programme],
     out: IO[bytes] | Path,
     today: date,
+    now: datetime,
     advance: Callable[[Programme], None] | None,
     report: ExportReport,
 ) -> None:
-    generated = iso_datetime(timezone.now())
+    generated = iso_datetime(now)
     with etree.xmlfile(out, encoding="utf-8") as xf:
         xf.write_declaration()
         with xf.element(
